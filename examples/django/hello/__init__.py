@@ -1,0 +1,1 @@
+# The hello app of the Django example: one plain-text view at /.

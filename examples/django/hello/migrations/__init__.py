@@ -1,0 +1,1 @@
+# Migrations package of the hello app (it has no models).

@@ -1,0 +1,1 @@
+# Project package of the warpdrive Django example.

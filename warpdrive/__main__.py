@@ -1,0 +1,5 @@
+"""`python -m warpdrive` runs the CLI."""
+
+from warpdrive.cli.main import main
+
+main()

@@ -1,0 +1,50 @@
+"""`warpdrive activate`: print shell code that enters an app's environment."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from warpdrive import envs, paths, shell
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  eval "$(warpdrive activate myapp)"               bash or zsh
+  warpdrive activate myapp --shell fish | source   fish
+  eval "$(warpdrive activate myapp --python python3.13)"
+"""
+)
+@click.argument("name", required=False)
+@click.option(
+    "--python",
+    "python",
+    metavar="PY",
+    help="Interpreter for a new environment (path or name on PATH).",
+)
+@click.option(
+    "--shell",
+    "shell_name",
+    type=click.Choice(shell.SHELLS),
+    help="Shell dialect (default: from $SHELL).",
+)
+@click.option(
+    "--rebind", is_flag=True, help="Bind an existing environment to the current directory."
+)
+def activate(name: str | None, python: str | None, shell_name: str | None, rebind: bool) -> None:
+    """Create (on first use) and activate the environment NAME for the app in the
+    current directory. Prints shell code for eval and nothing else on stdout.
+
+    NAME defaults to the current directory's name. It may hold letters, digits,
+    '.', '_' and '-'.
+    """
+    src = Path.cwd().resolve()
+    name = paths.validate_name(name if name is not None else paths.name_for_directory(src))
+    record = envs.activate(name, src, python, rebind)
+    sys.stdout.write(shell.activate_code(record, shell_name or shell.detect_shell()))
+
+
+COMMANDS = [activate]

@@ -1,0 +1,82 @@
+"""The `warpdrive` command group and the one place errors are rendered."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+import traceback
+
+import click
+
+from warpdrive import __version__, output, paths
+from warpdrive.cli import activate, envs, info
+from warpdrive.errors import WarpdriveError
+
+EPILOG = """\b
+Examples:
+  eval "$(warpdrive activate myapp)"   create and enter the app's environment
+  warpdrive info                       show what warpdrive detected and would run
+"""
+
+
+def log_unexpected(exc: BaseException) -> str:
+    """Write the traceback of an unexpected error to a log file; return its path."""
+    log_dir = paths.warpdrive_home() / "logs"
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        path = log_dir / "warpdrive.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.datetime.now().isoformat()} {' '.join(sys.argv)}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+        return str(path)
+    except OSError:
+        return "(no log: WARPDRIVE_HOME is not writable)"
+
+
+class WarpdriveGroup(click.Group):
+    """Renders WarpdriveError as `error:`/`hint:` lines and the documented exit status."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except WarpdriveError as exc:
+            output.error(exc.message, exc.hint)
+            ctx.exit(exc.exit_status)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            output.error("interrupted")
+            ctx.exit(130)
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("verbose"):
+                traceback.print_exc()
+            log = log_unexpected(exc)
+            output.error(
+                f"unexpected {type(exc).__name__}: {exc}",
+                f"this is a bug in warpdrive; the traceback is in {log} (or use -v)",
+            )
+            ctx.exit(1)
+
+
+@click.group(
+    cls=WarpdriveGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(
+    __version__, "--version", prog_name="warpdrive", message="%(prog)s %(version)s"
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """Detect a Python web application, build its environment, and serve it with a
+    production-grade server: locally, in Docker, on OpenShift."""
+    ctx.obj = {"verbose": verbose or bool(os.environ.get("WARPDRIVE_DEBUG"))}
+
+
+for module in (activate, envs, info):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="warpdrive")

@@ -1,0 +1,108 @@
+"""Kind `django`: manage.py plus a settings module, read by importing the settings in
+a subprocess of the app's own Python (never by reading their text)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from warpdrive import output
+from warpdrive.context import Context
+from warpdrive.detect import pyfile
+from warpdrive.detect.spec import AppSpec, StaticMount
+from warpdrive.errors import SettingsImportFailed
+
+KIND = "django"
+LOOKS_FOR = ["manage.py (with a settings module)"]
+NEEDS = "manage.py and a Django settings module"
+
+PROBE = Path(__file__).with_name("django_probe.py")
+
+
+def settings_module(ctx: Context) -> str | None:
+    explicit = ctx.setting("DJANGO_SETTINGS_MODULE")
+    if explicit:
+        return explicit.value
+    tree = pyfile.parse(ctx.app_home / "manage.py")
+    if tree is None:
+        return None
+    return pyfile.string_call_argument(tree, "setdefault", "DJANGO_SETTINGS_MODULE")
+
+
+def module_file_exists(app_home: Path, module: str) -> bool:
+    base = app_home.joinpath(*module.split("."))
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
+def probe(ctx: Context, module: str) -> dict:
+    """Import the settings in the app's Python; the app's traceback goes to stderr."""
+    env = {k: v for k, v in ctx.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    with tempfile.TemporaryDirectory(prefix="warpdrive-probe-") as tmp:
+        out = Path(tmp) / "facts.json"
+        argv = [str(ctx.app_python), "-I", str(PROBE), str(ctx.app_home), module, str(out)]
+        subprocess.run(argv, env=env, cwd=ctx.app_home, stdout=sys.stderr, timeout=120, check=False)
+        try:
+            return json.loads(out.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {
+                "ok": False,
+                "error": "the settings probe did not finish",
+                "missing_module": None,
+            }
+
+
+def detect(ctx: Context) -> AppSpec | None:
+    if ctx.setting("APP_MODULE") or not (ctx.app_home / "manage.py").is_file():
+        return None
+    module = settings_module(ctx)
+    if not module or not module_file_exists(ctx.app_home, module):
+        output.warn(
+            f"{ctx.app_home / 'manage.py'} found but its settings module "
+            f"{module or '(not named in manage.py)'} is not in {ctx.app_home}; "
+            "set DJANGO_SETTINGS_MODULE if it lives elsewhere"
+        )
+        return None
+
+    notes = []
+    if not ctx.built:
+        notes.append(
+            f"the app's environment is not built yet: settings were imported with "
+            f"warpdrive's own Python ({ctx.app_python})"
+        )
+    facts = probe(ctx, module)
+    if not facts["ok"]:
+        if facts.get("missing_module") and not ctx.built:
+            # Before the first build the app's dependencies are simply not there yet.
+            notes.append(
+                f"settings need modules that are not installed yet ({facts['error']}); "
+                "static files, WSGI application and database are known after `warpdrive build`"
+            )
+            facts = {"ok": False, "settings_module": module, "wsgi_application": None}
+        else:
+            raise SettingsImportFailed(module, str(ctx.app_python), facts["error"], "")
+    elif facts["source"] != "django.conf.settings":
+        notes.append(f"read from {facts['source']}: Django's defaults are not applied")
+
+    wsgi_app = facts.get("wsgi_application") or module.rpartition(".")[0] + ".wsgi.application"
+    wsgi_module, _, wsgi_callable = wsgi_app.rpartition(".")
+    static = []
+    if facts.get("staticfiles") and (facts.get("static_url") or "").startswith("/"):
+        root = facts.get("static_root")
+        if not root:
+            root = str(ctx.app_root / "static")
+            notes.append(f"STATIC_ROOT is not set: warpdrive supplies {root}")
+        static.append(StaticMount(facts["static_url"], Path(root)))
+    return AppSpec(
+        KIND,
+        ctx.app_home,
+        f"{wsgi_module}:{wsgi_callable}",
+        wsgi_module,
+        wsgi_callable,
+        detected_by=f"manage.py with settings {module}",
+        static=static,
+        django=facts,
+        notes=notes,
+    )

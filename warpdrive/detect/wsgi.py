@@ -1,0 +1,53 @@
+"""Kind `wsgi`: APP_MODULE=module:callable, a wsgi.py (or wsgi/__init__.py) defining
+`application`, or else the module named like the setup.py project, as OpenShift's
+Python builder does."""
+
+from __future__ import annotations
+
+import re
+
+from warpdrive.context import Context
+from warpdrive.detect import pyfile
+from warpdrive.detect.spec import AppSpec
+from warpdrive.errors import BadSetting
+
+KIND = "wsgi"
+LOOKS_FOR = ["wsgi.py or wsgi/__init__.py (defining application)", "setup.py (its project name)"]
+NEEDS = "wsgi.py defining application (or APP_MODULE)"
+
+_MODULE = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*\Z")
+
+
+def split_app_module(name: str, value: str) -> tuple[str, str]:
+    """`pkg.mod:callable` (callable defaults to `application`), validated."""
+    module, _, func = value.partition(":")
+    func = func or "application"
+    if not _MODULE.match(module) or not _MODULE.match(func):
+        raise BadSetting(name, value, "module:callable, e.g. myproject.wsgi:application")
+    return module, func
+
+
+def detect(ctx: Context) -> AppSpec | None:
+    explicit = ctx.setting("APP_MODULE")
+    if explicit:
+        module, func = split_app_module(explicit.name, explicit.value)
+        return AppSpec(KIND, ctx.app_home, f"{module}:{func}", module, func, explicit.source)
+    for entry in ("wsgi.py", "wsgi/__init__.py"):
+        path = ctx.app_home / entry
+        tree = pyfile.parse(path) if path.is_file() else None
+        if tree is not None and "application" in pyfile.top_level_names(tree):
+            return AppSpec(KIND, ctx.app_home, "wsgi:application", "wsgi", "application", entry)
+    setup_py = ctx.app_home / "setup.py"
+    tree = pyfile.parse(setup_py) if setup_py.is_file() else None
+    name = pyfile.setup_py_name(tree) if tree is not None else None
+    if name:
+        module = re.sub(r"[^\w.]", "_", name)
+        return AppSpec(
+            KIND,
+            ctx.app_home,
+            f"{module}:application",
+            module,
+            "application",
+            f"setup.py project name {name!r}",
+        )
+    return None

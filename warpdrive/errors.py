@@ -1,0 +1,269 @@
+"""Error classes that carry their data; the CLI edge renders them once.
+
+Each class has a stable `code` (used by tests and `--json`), an exit status (2 for
+usage or configuration mistakes, 1 for a failed step of the app's own), and builds
+its one-line `message` and `hint` from the data it holds. Domain code raises these
+and never formats user-facing prose itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WarpdriveError(Exception):
+    """Base of every error a user can cause or fix."""
+
+    code = "error"
+    exit_status = 2
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else self.code
+
+    @property
+    def hint(self) -> str | None:
+        return None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NoAppFound(WarpdriveError):
+    code = "detect.none-found"
+
+    def __init__(self, app_home: Path, looked_for: list[str]):
+        super().__init__(app_home, looked_for)
+        self.app_home = app_home
+        self.looked_for = looked_for
+
+    @property
+    def message(self) -> str:
+        return f"no application found in {self.app_home} (looked for: {', '.join(self.looked_for)})"
+
+    @property
+    def hint(self) -> str:
+        return (
+            "add one of those files, set APP_MODULE=module:callable or "
+            "WARPDRIVE_DEPLOY_MODE=shell|python|django|paste|wsgi, or point "
+            "WARPDRIVE_APP_HOME (APP_HOME) at the subdirectory that holds the app"
+        )
+
+
+class ExplicitAppMissing(WarpdriveError):
+    """An explicit setting names an entry point that is not there."""
+
+    code = "detect.explicit-missing"
+
+    def __init__(self, setting: str, value: str, path: Path):
+        super().__init__(setting, value, path)
+        self.setting, self.value, self.path = setting, value, path
+
+    @property
+    def message(self) -> str:
+        return f"{self.setting}={self.value} but {self.path} does not exist"
+
+    @property
+    def hint(self) -> str:
+        return f"create {self.path.name} or correct {self.setting}"
+
+
+class ModeNotMatched(WarpdriveError):
+    """WARPDRIVE_DEPLOY_MODE asks for a kind whose files are not there."""
+
+    code = "detect.mode-not-matched"
+
+    def __init__(self, mode: str, source: str, app_home: Path, needs: str):
+        super().__init__(mode, source, app_home, needs)
+        self.mode, self.source, self.app_home, self.needs = mode, source, app_home, needs
+
+    @property
+    def message(self) -> str:
+        return f"{self.source} is {self.mode!r} but {self.app_home} has no {self.needs}"
+
+    @property
+    def hint(self) -> str:
+        return f"add {self.needs}, or set {self.source} to auto to let warpdrive detect the app"
+
+
+class BadSetting(WarpdriveError):
+    """A setting has a value warpdrive cannot use."""
+
+    code = "config.bad-value"
+
+    def __init__(self, name: str, value: str, expected: str):
+        super().__init__(name, value, expected)
+        self.name, self.value, self.expected = name, value, expected
+
+    @property
+    def message(self) -> str:
+        return f"{self.name}={self.value!r} is not valid"
+
+    @property
+    def hint(self) -> str:
+        return f"use {self.expected}"
+
+
+class BadConfigFile(WarpdriveError):
+    code = "config.bad-file"
+
+    def __init__(self, path: Path, detail: str, fix: str):
+        super().__init__(path, detail, fix)
+        self.path, self.detail, self.fix = path, detail, fix
+
+    @property
+    def message(self) -> str:
+        return f"cannot read {self.path}: {self.detail}"
+
+    @property
+    def hint(self) -> str:
+        return self.fix
+
+
+class SettingsImportFailed(WarpdriveError):
+    """The Django settings module raised when imported."""
+
+    code = "detect.django-settings"
+
+    def __init__(self, module: str, python: str, exception: str, output: str):
+        super().__init__(module, python, exception, output)
+        self.module, self.python, self.exception, self.output = module, python, exception, output
+
+    @property
+    def message(self) -> str:
+        return f"Django settings module {self.module!r} failed to import: {self.exception}"
+
+    @property
+    def hint(self) -> str:
+        return (
+            f"fix the settings so `{self.python} -c 'import {self.module}'` works in the app home"
+        )
+
+
+class SourceNotDirectory(WarpdriveError):
+    code = "source.not-a-directory"
+
+    def __init__(self, path: Path):
+        super().__init__(path)
+        self.path = path
+
+    @property
+    def message(self) -> str:
+        return f"source path {self.path} is not a directory"
+
+    @property
+    def hint(self) -> str:
+        return "pass the directory that holds the application's code"
+
+
+class InvalidEnvName(WarpdriveError):
+    code = "env.invalid-name"
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+    @property
+    def message(self) -> str:
+        return f"invalid environment name {self.name!r}"
+
+    @property
+    def hint(self) -> str:
+        return "use only letters, digits, '.', '_' and '-' (not starting with '.' or '-')"
+
+
+class EnvNotFound(WarpdriveError):
+    code = "env.not-found"
+
+    def __init__(self, name: str, home: Path):
+        super().__init__(name, home)
+        self.name, self.home = name, home
+
+    @property
+    def message(self) -> str:
+        return f"no environment named {self.name!r} under {self.home}"
+
+    @property
+    def hint(self) -> str:
+        return "`warpdrive list` shows the environments; `warpdrive activate NAME` creates one"
+
+
+class NoActiveEnv(WarpdriveError):
+    code = "env.none-active"
+
+    @property
+    def message(self) -> str:
+        return "no warpdrive environment is active and none was named"
+
+    @property
+    def hint(self) -> str:
+        return 'run `eval "$(warpdrive activate NAME)"` first, or pass --env NAME'
+
+
+class EnvIsActive(WarpdriveError):
+    code = "env.is-active"
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+    @property
+    def message(self) -> str:
+        return f"refusing to destroy {self.name!r}: it is the active environment"
+
+    @property
+    def hint(self) -> str:
+        return "run `deactivate` first, then `warpdrive destroy " + self.name + "`"
+
+
+class PythonNotFound(WarpdriveError):
+    code = "env.python-not-found"
+
+    def __init__(self, python: str, source: str):
+        super().__init__(python, source)
+        self.python, self.source = python, source
+
+    @property
+    def message(self) -> str:
+        return f"Python {self.python!r} (from {self.source}) was not found"
+
+    @property
+    def hint(self) -> str:
+        return "install that Python or pass --python with a path or a name on PATH"
+
+
+class CommandFailed(WarpdriveError):
+    """A child process of an app step failed; its output has already streamed."""
+
+    code = "step.failed"
+    exit_status = 1
+
+    def __init__(self, what: str, argv: list[str], returncode: int, detail: str = ""):
+        super().__init__(what, argv, returncode, detail)
+        self.what, self.argv, self.returncode, self.detail = what, argv, returncode, detail
+
+    @property
+    def message(self) -> str:
+        tail = f": {self.detail}" if self.detail else ""
+        return f"{self.what} failed with exit code {self.returncode}{tail}"
+
+    @property
+    def hint(self) -> str:
+        return "the command's output is above; the command was: " + " ".join(self.argv)
+
+
+class CommandNotFound(WarpdriveError):
+    code = "exec.not-found"
+    exit_status = 127
+
+    def __init__(self, command: str, path: str):
+        super().__init__(command, path)
+        self.command, self.path = command, path
+
+    @property
+    def message(self) -> str:
+        return f"command not found in the environment or on PATH: {self.command!r}"
+
+    @property
+    def hint(self) -> str:
+        return "install it into the environment (pip install …) or give its full path"

@@ -1,0 +1,124 @@
+"""Shell code that activates an environment in bash, zsh or fish, and `deactivate`,
+which restores every variable and the prompt exactly as they were.
+
+Every value is quoted for the target shell; the environment name was validated
+before this runs, and is quoted all the same.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+
+from warpdrive.paths import ENV_PREFIX, EnvRecord
+
+SHELLS = ("bash", "zsh", "fish")
+# Variables activation sets; deactivate puts back whatever each held before.
+VARIABLES = (
+    "VIRTUAL_ENV",
+    "VIRTUAL_ENV_PROMPT",
+    "PYTHONHOME",
+    "WARPDRIVE_ENV_NAME",
+    "WARPDRIVE_APP_ROOT",
+    "WARPDRIVE_SRC_ROOT",
+)
+
+
+def detect_shell(environ=os.environ) -> str:
+    return "fish" if Path(environ.get("SHELL", "")).name == "fish" else "bash"
+
+
+def fish_quote(value: str) -> str:
+    # Inside fish single quotes only \\ and \' are special.
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def activation_values(env: EnvRecord) -> dict[str, str | None]:
+    """The variables as activation sets them; None means unset."""
+    return {
+        "VIRTUAL_ENV": str(env.app_root),
+        "VIRTUAL_ENV_PROMPT": ENV_PREFIX + env.name,
+        "PYTHONHOME": None,
+        "WARPDRIVE_ENV_NAME": env.name,
+        "WARPDRIVE_APP_ROOT": str(env.app_root),
+        "WARPDRIVE_SRC_ROOT": str(env.src),
+    }
+
+
+def activate_code(env: EnvRecord, shell: str) -> str:
+    return _fish(env) if shell == "fish" else _posix(env)
+
+
+def _posix(env: EnvRecord) -> str:
+    """For bash and zsh (both read this dialect)."""
+    q = shlex.quote
+    lines = [
+        "# warpdrive: activate " + q(ENV_PREFIX + env.name),
+        "command -v deactivate >/dev/null 2>&1 && deactivate",
+        '_warpdrive_old_PATH="$PATH"',
+    ]
+    for var in (*VARIABLES, "PS1"):
+        lines.append(
+            f'if [ "${{{var}+set}}" = set ]; then _warpdrive_old_{var}="${var}"; '
+            f"_warpdrive_had_{var}=1; else _warpdrive_had_{var}=; fi"
+        )
+    for var, value in activation_values(env).items():
+        lines.append(f"unset {var}" if value is None else f"export {var}={q(value)}")
+    lines += [
+        f'export PATH={q(str(env.app_root / "bin"))}:"$PATH"',
+        f'PS1={q("(" + ENV_PREFIX + env.name + ") ")}"${{PS1-}}"',
+        "deactivate () {",
+        '    PATH="$_warpdrive_old_PATH"; export PATH; unset _warpdrive_old_PATH',
+    ]
+    for var in (*VARIABLES, "PS1"):
+        export = "" if var == "PS1" else "export "
+        lines.append(
+            f'    if [ -n "$_warpdrive_had_{var}" ]; then {export}{var}="$_warpdrive_old_{var}"; '
+            f"else unset {var}; fi; unset _warpdrive_old_{var} _warpdrive_had_{var}"
+        )
+    lines += [
+        "    unset -f deactivate",
+        "    hash -r 2>/dev/null || true",
+        "}",
+        "hash -r 2>/dev/null || true",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _fish(env: EnvRecord) -> str:
+    q = fish_quote
+    lines = [
+        "# warpdrive: activate " + q(ENV_PREFIX + env.name),
+        "functions -q deactivate; and deactivate",
+        "set -g _warpdrive_old_PATH $PATH",
+    ]
+    for var in VARIABLES:
+        lines.append(f"if set -q {var}; set -g _warpdrive_old_{var} ${var}; end")
+    for var, value in activation_values(env).items():
+        lines.append(f"set -e {var}" if value is None else f"set -gx {var} {q(value)}")
+    lines += [
+        f"set -gx PATH {q(str(env.app_root / 'bin'))} $PATH",
+        "functions -q fish_prompt; and functions -c fish_prompt _warpdrive_old_fish_prompt",
+        "function fish_prompt",
+        f"    printf '%s' {q('(' + ENV_PREFIX + env.name + ') ')}",
+        "    functions -q _warpdrive_old_fish_prompt; and _warpdrive_old_fish_prompt",
+        "end",
+        "function deactivate",
+        "    set -gx PATH $_warpdrive_old_PATH; set -e _warpdrive_old_PATH",
+    ]
+    for var in VARIABLES:
+        lines.append(
+            f"    if set -q _warpdrive_old_{var}; set -gx {var} $_warpdrive_old_{var}; "
+            f"set -e _warpdrive_old_{var}; else; set -e {var}; end"
+        )
+    lines += [
+        "    functions -e fish_prompt",
+        "    if functions -q _warpdrive_old_fish_prompt",
+        "        functions -c _warpdrive_old_fish_prompt fish_prompt",
+        "        functions -e _warpdrive_old_fish_prompt",
+        "    end",
+        "    functions -e deactivate",
+        "end",
+    ]
+    return "\n".join(lines) + "\n"
