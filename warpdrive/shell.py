@@ -55,7 +55,7 @@ def _posix(env: EnvRecord) -> str:
     q = shlex.quote
     lines = [
         "# warpdrive: activate " + q(ENV_PREFIX + env.name),
-        "command -v deactivate >/dev/null 2>&1 && deactivate",
+        "typeset -f deactivate >/dev/null 2>&1 && deactivate",
         '_warpdrive_old_PATH="$PATH"',
     ]
     for var in (*VARIABLES, "PS1"):
