@@ -54,14 +54,19 @@ class Context:
         return None
 
     @property
-    def built(self) -> bool:
+    def has_env(self) -> bool:
         """True once the app's environment (its venv) exists."""
         return (self.app_root / "bin" / "python").exists()
 
     @property
+    def built(self) -> bool:
+        """True once a build has succeeded: its record is in the app root."""
+        return (self.app_root / paths.BUILD_RECORD).is_file()
+
+    @property
     def app_python(self) -> Path:
         """The app's own Python once its environment exists, else warpdrive's."""
-        return self.app_root / "bin" / "python" if self.built else Path(sys.executable)
+        return self.app_root / "bin" / "python" if self.has_env else Path(sys.executable)
 
 
 def read_tool_config(src: Path) -> dict:
@@ -96,11 +101,14 @@ def resolve(src: str | Path | None = None, environ: dict[str, str] | None = None
     src_path = src_path.resolve()
 
     from_file = envfile.load(src_path / ENV_FILE)
-    merged = {**from_file, **process_env}
-    file_keys = frozenset(k for k in from_file if k not in process_env)
+    # An empty variable counts as unset, so it does not hide the file's value.
+    merged = {**from_file, **{k: v for k, v in process_env.items() if v}}
+    file_keys = frozenset(k for k in from_file if not process_env.get(k))
     tool = read_tool_config(src_path)
 
-    ctx = Context(src_path, src_path, _app_root(src_path, merged), merged, file_keys, tool)
+    # Where environments live is the machine's business, never the repository's.
+    app_root = _app_root(src_path, process_env)
+    ctx = Context(src_path, src_path, app_root, merged, file_keys, tool)
     home = ctx.setting("WARPDRIVE_APP_HOME", "APP_HOME", key="home")
     if home is not None:
         app_home = (src_path / home.value).resolve()

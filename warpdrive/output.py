@@ -13,7 +13,7 @@ from typing import TextIO
 
 
 def use_colour(stream: TextIO) -> bool:
-    if "NO_COLOR" in os.environ:
+    if os.environ.get("NO_COLOR"):  # no-color.org: set and not empty
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())

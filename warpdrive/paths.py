@@ -13,6 +13,8 @@ from warpdrive.errors import InvalidEnvName
 ENV_PREFIX = "warpdrive+"
 # The record that binds an environment to its source directory.
 ENV_RECORD = "warpdrive-env.json"
+# The record of the last successful build, in the app root.
+BUILD_RECORD = "warpdrive-build.json"
 
 # Names end up in paths, prompts and printed shell code: allow only what is inert in all.
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*\Z")

@@ -55,11 +55,16 @@ def choose_server(
     ctx: Context, spec: AppSpec, flag: str | None = None
 ) -> tuple[str, str, list[str]]:
     """(server, where the choice came from, notes)."""
-    if spec.kind in ("shell", "python"):
-        return spec.kind, f"app kind {spec.kind}", []
-    if spec.kind == "gunicorn-config":
-        return "gunicorn", "gunicorn.conf.py", []
     setting = ctx.setting("WARPDRIVE_SERVER_TYPE", key="server")
+    fixed = {"shell": "shell", "python": "python", "gunicorn-config": "gunicorn"}.get(spec.kind)
+    if fixed:
+        asked = flag or (setting.value if setting else "auto")
+        ignored = (
+            []
+            if asked in ("auto", fixed)
+            else [f"server {asked!r} is ignored: a {spec.kind} app is served by {fixed}"]
+        )
+        return fixed, f"app kind {spec.kind}", ignored
     if flag:
         name, source = flag, "--server"
     elif setting:
@@ -74,7 +79,7 @@ def choose_server(
         )
     if name != "auto":
         return name, source, []
-    if ctx.built:
+    if ctx.has_env:
         if (ctx.app_root / "bin" / EXECUTABLES["mod_wsgi"]).exists():
             return "mod_wsgi", f"{source} auto: mod_wsgi is installed", []
         return (

@@ -17,6 +17,7 @@ def gather(src: str | None, server: str | None, port: int | None) -> dict:
     return {
         "src": str(ctx.src),
         "app_root": str(ctx.app_root),
+        "has_env": ctx.has_env,
         "built": ctx.built,
         "spec": spec.to_json(),
         "launch": launch.to_json(),

@@ -67,7 +67,7 @@ def detect(ctx: Context) -> AppSpec | None:
         return None
 
     notes = []
-    if not ctx.built:
+    if not ctx.has_env:
         notes.append(
             f"the app's environment is not built yet: settings were imported with "
             f"warpdrive's own Python ({ctx.app_python})"
