@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from warpdrive import envfile, paths
@@ -40,6 +40,12 @@ class Context:
     environ: dict[str, str]  # process environment over .warpdrive/environment
     file_keys: frozenset[str]  # keys whose value came from .warpdrive/environment
     tool: dict = field(default_factory=dict)  # [tool.warpdrive]
+    python: Path | None = None  # a Python to introspect with instead of the app root's
+
+    def flag(self, name: str) -> bool:
+        """A yes/no variable: set to anything but empty, 0, false, no or off means yes
+        (as the OpenShift builder's DISABLE_* variables: any value disables)."""
+        return self.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
 
     def setting(self, *names: str, key: str | None = None) -> Setting | None:
         """The first of the environment variables `names` that is set, else `key` of
@@ -66,6 +72,8 @@ class Context:
     @property
     def app_python(self) -> Path:
         """The app's own Python once its environment exists, else warpdrive's."""
+        if self.python is not None:
+            return self.python
         return self.app_root / "bin" / "python" if self.has_env else Path(sys.executable)
 
 
@@ -114,7 +122,7 @@ def resolve(src: str | Path | None = None, environ: dict[str, str] | None = None
         app_home = (src_path / home.value).resolve()
         if not app_home.is_dir() or not app_home.is_relative_to(src_path):
             raise BadSetting(home.name, home.value, f"an existing subdirectory of {src_path}")
-        ctx = Context(src_path, app_home, ctx.app_root, merged, file_keys, tool)
+        ctx = replace(ctx, app_home=app_home)
     return ctx
 
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-from warpdrive import output, paths, tools
+from warpdrive import appenv, output, paths
 from warpdrive.errors import (
-    CommandFailed,
     EnvIsActive,
     EnvNotFound,
     NoActiveEnv,
@@ -52,34 +50,38 @@ def choose_python(src: Path, flag: str | None) -> tuple[str, str]:
     return sys.executable, "the Python warpdrive runs under"
 
 
-def make_venv(python: str, app_root: Path) -> None:
-    """A virtualenv with pip in it: with uv when it is available (a fraction of a
-    second), else with the standard library's venv (several seconds: ensurepip)."""
-    uv = tools.find_uv()
-    attempts = [[python, "-m", "venv", str(app_root)]]
-    if uv:
-        attempts.insert(0, [uv, "venv", "--quiet", "--seed", "--python", python, str(app_root)])
-    for argv in attempts:
-        # The tools' own output is progress, so it goes to stderr with ours.
-        result = subprocess.run(argv, stdout=sys.stderr, check=False)
-        if result.returncode == 0:
-            return
-        shutil.rmtree(app_root, ignore_errors=True)
-    raise CommandFailed("creating the virtualenv", argv, result.returncode)
-
-
-def create(name: str, src: Path, python_flag: str | None = None) -> EnvRecord:
-    app_root = paths.app_root_for(name)
+def create(
+    name: str, src: Path, python_flag: str | None = None, app_root: Path | None = None
+) -> EnvRecord:
+    app_root = app_root or paths.app_root_for(name)
     python, why = choose_python(src, python_flag)
     output.step(f"Creating environment {paths.ENV_PREFIX}{name} in {app_root}")
     output.detail(f"Python: {python} (from {why})")
-    app_root.parent.mkdir(parents=True, exist_ok=True)
-    make_venv(python, app_root)
-    for sub in ("tmp", "data"):
-        (app_root / sub).mkdir(exist_ok=True)
-    record = EnvRecord(name, app_root, src, python)
+    try:
+        appenv.create(app_root, python)
+    except BaseException:
+        shutil.rmtree(app_root, ignore_errors=True)
+        raise
+    record = EnvRecord(name, app_root, src, python, why)
     paths.write_env(record)
     return record
+
+
+def ensure(app_root: Path, src: Path) -> EnvRecord:
+    """The environment at `app_root`, created for `src` when it does not exist yet."""
+    record = paths.read_env(app_root)
+    if record.exists:
+        return record
+    name = app_root.name.removeprefix(paths.ENV_PREFIX)
+    return create(name, src, None, app_root)
+
+
+def build_python(record: EnvRecord, src: Path) -> str:
+    """The Python a build uses: the one given with --python at creation, else chosen
+    again, so that a changed .python-version takes effect."""
+    if record.python_source == "--python" and record.python:
+        return record.python
+    return choose_python(src, None)[0]
 
 
 def activate(
@@ -101,7 +103,7 @@ def activate(
             f"`warpdrive destroy {name}` first to change its Python"
         )
     if rebind or record.src is None or not record.src.is_dir():
-        record = EnvRecord(name, app_root, src, record.python)
+        record = EnvRecord(name, app_root, src, record.python, record.python_source)
         paths.write_env(record)
     return record
 

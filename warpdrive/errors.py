@@ -267,3 +267,128 @@ class CommandNotFound(WarpdriveError):
     @property
     def hint(self) -> str:
         return "install it into the environment (pip install …) or give its full path"
+
+
+class SeveralDependencyFormats(WarpdriveError):
+    code = "deps.several-formats"
+
+    def __init__(self, app_home: Path, files: list[str]):
+        super().__init__(app_home, files)
+        self.app_home, self.files = app_home, files
+
+    @property
+    def message(self) -> str:
+        both = " and ".join(self.files)
+        return f"{both} are both in {self.app_home}: warpdrive cannot tell which to install"
+
+    @property
+    def hint(self) -> str:
+        return (
+            f'set WARPDRIVE_DEPENDENCIES={self.files[0]} (or dependencies = "{self.files[0]}" '
+            "in [tool.warpdrive]) to choose one, or delete the stale file"
+        )
+
+
+class DependencyFileMissing(WarpdriveError):
+    code = "deps.file-missing"
+
+    def __init__(self, setting: str, value: str, app_home: Path):
+        super().__init__(setting, value, app_home)
+        self.setting, self.value, self.app_home = setting, value, app_home
+
+    @property
+    def message(self) -> str:
+        return f"{self.setting}={self.value} but {self.app_home / self.value} does not exist"
+
+    @property
+    def hint(self) -> str:
+        return (
+            "correct the setting, or use one of requirements.txt, Pipfile.lock, poetry.lock, "
+            "uv.lock, pyproject.toml, setup.py, none"
+        )
+
+
+class InstallFailed(WarpdriveError):
+    """The installer failed; the previous environment is untouched."""
+
+    code = "deps.install-failed"
+    exit_status = 1
+
+    def __init__(self, installer: str, source: str, summary: str):
+        super().__init__(installer, source, summary)
+        self.installer, self.source, self.summary = installer, source, summary
+
+    @property
+    def message(self) -> str:
+        return f"installing {self.source} with {self.installer} failed: {self.summary}"
+
+    @property
+    def hint(self) -> str:
+        return "the installer's output is above; the previous environment is unchanged and usable"
+
+
+class HookFailed(WarpdriveError):
+    code = "hook.failed"
+    exit_status = 1
+
+    def __init__(self, name: str, path: Path, returncode: int):
+        super().__init__(name, path, returncode)
+        self.name, self.path, self.returncode = name, path, returncode
+
+    @property
+    def message(self) -> str:
+        return f"hook {self.name} ({self.path}) failed with exit code {self.returncode}"
+
+    @property
+    def hint(self) -> str:
+        return (
+            "its output is above; the build stopped there and the previous environment is unchanged"
+        )
+
+
+class BuildLocked(WarpdriveError):
+    code = "build.locked"
+
+    def __init__(self, app_root: Path):
+        super().__init__(app_root)
+        self.app_root = app_root
+
+    @property
+    def message(self) -> str:
+        return f"another warpdrive build is running in {self.app_root}"
+
+    @property
+    def hint(self) -> str:
+        return "wait for it to finish, then build again"
+
+
+class ServerNotInstallable(WarpdriveError):
+    code = "server.not-installable"
+
+    def __init__(self, server: str, source: str, reason: str, fix: str):
+        super().__init__(server, source, reason, fix)
+        self.server, self.source, self.reason, self.fix = server, source, reason, fix
+
+    @property
+    def message(self) -> str:
+        return f"server {self.server} (from {self.source}) cannot be installed: {self.reason}"
+
+    @property
+    def hint(self) -> str:
+        return self.fix
+
+
+class NotBuilt(WarpdriveError):
+    code = "start.not-built"
+
+    def __init__(self, app_root: Path):
+        super().__init__(app_root)
+        self.app_root = app_root
+
+    @property
+    def message(self) -> str:
+        return f"the app has not been built yet: no build record in {self.app_root}"
+
+    @property
+    def hint(self) -> str:
+        return "run `warpdrive build` first"

@@ -49,6 +49,7 @@ class EnvRecord:
     app_root: Path
     src: Path | None
     python: str | None
+    python_source: str | None = None  # why that Python: "--python", ".python-version", ...
 
     @property
     def python_path(self) -> Path:
@@ -66,11 +67,18 @@ def read_env(app_root: Path) -> EnvRecord:
     except (OSError, ValueError):
         data = {}
     src = data.get("src")
-    return EnvRecord(name, app_root, Path(src) if src else None, data.get("python"))
+    return EnvRecord(
+        name, app_root, Path(src) if src else None, data.get("python"), data.get("python_source")
+    )
 
 
 def write_env(record: EnvRecord) -> None:
-    data = {"name": record.name, "src": str(record.src), "python": record.python}
+    data = {
+        "name": record.name,
+        "src": str(record.src),
+        "python": record.python,
+        "python_source": record.python_source,
+    }
     path = record.app_root / ENV_RECORD
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from warpdrive import resources, sizing
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
-from warpdrive.errors import BadSetting
+from warpdrive.errors import BadSetting, ServerNotInstallable
 
 WSGI_SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
 SERVER_CHOICES = ("auto", *WSGI_SERVERS)
@@ -94,6 +94,41 @@ def choose_server(
         f"{source} auto",
         ["Apache development files (apxs) are missing, so build installs gunicorn, not mod_wsgi"],
     )
+
+
+def build_server(
+    ctx: Context, spec: AppSpec, flag: str | None = None
+) -> tuple[str | None, list[str]]:
+    """The server package a build installs: None for apps that run their own server."""
+    if spec.kind in ("shell", "python"):
+        return None, []
+    if spec.kind == "gunicorn-config":
+        return "gunicorn", []
+    setting = ctx.setting("WARPDRIVE_SERVER_TYPE", key="server")
+    name = flag or (setting.value if setting else "auto")
+    source = "--server" if flag else (setting.source if setting else "default")
+    if name not in SERVER_CHOICES:
+        raise BadSetting(
+            setting.name if setting and not flag else "--server",
+            name,
+            "one of " + ", ".join(SERVER_CHOICES),
+        )
+    if name == "auto":
+        if apache_dev_available():
+            return "mod_wsgi", []
+        return "gunicorn", [
+            "Apache development files (apxs) are missing, so gunicorn is installed "
+            "instead of mod_wsgi (install apache2-dev to get mod_wsgi)"
+        ]
+    if name == "mod_wsgi" and not apache_dev_available():
+        raise ServerNotInstallable(
+            "mod_wsgi",
+            source,
+            "Apache development files (apxs) are missing",
+            "install them (Debian: apt-get install apache2-dev apache2) or choose "
+            "WARPDRIVE_SERVER_TYPE=gunicorn",
+        )
+    return name, []
 
 
 def resolve_port(ctx: Context, flag: int | None = None) -> int:

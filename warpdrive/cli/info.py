@@ -7,14 +7,16 @@ import shlex
 
 import click
 
-from warpdrive import context, detect, servers
+from warpdrive import context, detect, record, servers
 
 
 def gather(src: str | None, server: str | None, port: int | None) -> dict:
     ctx = context.resolve(src)
-    spec = detect.detect(ctx)
+    known = record.recorded_spec(ctx) if ctx.built else None
+    spec = known or detect.detect(ctx)
     launch = servers.plan(ctx, spec, server, port)
     return {
+        "spec_from": "build record" if known else "detection",
         "src": str(ctx.src),
         "app_root": str(ctx.app_root),
         "has_env": ctx.has_env,
@@ -29,7 +31,7 @@ def render(data: dict) -> str:
     rows = [
         ("source root", data["src"]),
         ("app home", spec["app_home"]),
-        ("kind", f"{spec['kind']} ({spec['detected_by']})"),
+        ("kind", f"{spec['kind']} ({spec['detected_by']}; from the {data['spec_from']})"),
         ("entry point", spec["entry"]),
     ]
     rows += [("static", f"{m['url']} -> {m['directory']}") for m in spec["static"]] or [

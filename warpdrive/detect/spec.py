@@ -34,6 +34,16 @@ class AppSpec:
     def entry_path(self) -> Path:
         return self.app_home / self.entry
 
+    @classmethod
+    def from_json(cls, data: dict) -> AppSpec:
+        fields = {
+            **data,
+            "app_home": Path(data["app_home"]),
+            "static": [StaticMount(m["url"], Path(m["directory"])) for m in data["static"]],
+            "notes": list(data.get("notes", [])),
+        }
+        return cls(**fields)
+
     def to_json(self) -> dict:
         data = asdict(self)
         data["app_home"] = str(self.app_home)

@@ -1,0 +1,103 @@
+"""The app root's virtualenv, built in generations and swapped in whole.
+
+APP_ROOT/bin, lib, pyvenv.cfg, ... are symlinks into APP_ROOT/.generations/<id>/, a
+complete virtualenv. A build that changes dependencies installs into a fresh
+generation and only re-points the links once every step has succeeded, so a failed
+or interrupted build never touches the environment that is serving. Python finds its
+prefix from the path it was started as (APP_ROOT/bin/python) and the pyvenv.cfg
+beside it, so `sys.prefix` stays APP_ROOT whichever generation is linked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from warpdrive import tools
+from warpdrive.errors import CommandFailed
+
+GENERATIONS = ".generations"
+PREVIOUS = "previous"  # file in GENERATIONS naming the generation before the current one
+
+
+def current_generation(app_root: Path) -> Path | None:
+    link = app_root / "pyvenv.cfg"
+    if not link.is_symlink():
+        return None
+    target = (app_root / os.readlink(link)).parent
+    return target if target.is_dir() else None
+
+
+def make_venv(python: str, target: Path) -> None:
+    """A virtualenv with pip in it: with uv when it is available (a fraction of a
+    second), else with the standard library's venv (several seconds: ensurepip)."""
+    if target.exists():
+        raise FileExistsError(target)  # never build over (or delete) what is there
+    uv = tools.find_uv()
+    attempts = [[python, "-m", "venv", str(target)]]
+    if uv:
+        attempts.insert(0, [uv, "venv", "--quiet", "--seed", "--python", python, str(target)])
+    for argv in attempts:
+        # The tools' own output is progress, so it goes to stderr with ours.
+        result = subprocess.run(argv, stdout=sys.stderr, check=False)
+        if result.returncode == 0:
+            return
+        shutil.rmtree(target, ignore_errors=True)
+    raise CommandFailed("creating the virtualenv", argv, result.returncode)
+
+
+def new_generation(app_root: Path, python: str) -> Path:
+    """A fresh, not yet linked virtualenv under APP_ROOT/.generations/."""
+    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+    gen = app_root / GENERATIONS / stamp
+    gen.parent.mkdir(parents=True, exist_ok=True)
+    make_venv(python, gen)
+    return gen
+
+
+def link_generation(app_root: Path, gen: Path) -> None:
+    """Point APP_ROOT's venv entries at `gen`; each link is replaced atomically."""
+    old = current_generation(app_root)
+    skip = ("CACHEDIR.TAG",)
+    names = {p.name for p in gen.iterdir() if not p.name.startswith(".") and p.name not in skip}
+    for name in sorted(names):
+        tmp = app_root / f".{name}.link"
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(Path(GENERATIONS) / gen.name / name)
+        os.replace(tmp, app_root / name)
+    for entry in app_root.iterdir():
+        if entry.is_symlink() and entry.name not in names and GENERATIONS in os.readlink(entry):
+            entry.unlink()
+    if old is not None and old != gen:
+        (app_root / GENERATIONS / PREVIOUS).write_text(old.name + "\n", encoding="utf-8")
+    prune(app_root)
+
+
+def prune(app_root: Path) -> None:
+    """Delete generations other than the current and the previous one: the previous
+    stays because a server started before the swap may still import from it."""
+    keep = set()
+    current = current_generation(app_root)
+    if current is not None:
+        keep.add(current.name)
+    with contextlib.suppress(OSError):
+        keep.add((app_root / GENERATIONS / PREVIOUS).read_text(encoding="utf-8").strip())
+    root = app_root / GENERATIONS
+    if root.is_dir():
+        for gen in root.iterdir():
+            if gen.is_dir() and gen.name not in keep:
+                shutil.rmtree(gen, ignore_errors=True)
+
+
+def create(app_root: Path, python: str) -> None:
+    """Make APP_ROOT with its first generation linked in."""
+    app_root.mkdir(parents=True, exist_ok=True)
+    link_generation(app_root, new_generation(app_root, python))
+    for sub in ("tmp", "data"):
+        (app_root / sub).mkdir(exist_ok=True)

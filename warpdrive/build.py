@@ -1,0 +1,247 @@
+"""`warpdrive build`: the build pipeline (SPEC §5), a straight list of steps.
+
+Dependencies go into a fresh virtualenv generation (see appenv) that is linked in
+only after every step succeeded; when the dependency inputs are unchanged since the
+last successful build, the current generation is reused and installation skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from warpdrive import (
+    __version__,
+    appenv,
+    context,
+    deps,
+    detect,
+    envs,
+    hooks,
+    output,
+    pins,
+    proc,
+    record,
+    servers,
+)
+from warpdrive.context import Context
+from warpdrive.deps import installer as installers
+from warpdrive.detect.spec import AppSpec
+from warpdrive.errors import BuildLocked, CommandFailed, SettingsImportFailed
+
+COLLECTSTATIC = Path(__file__).parent / "detect" / "django_collectstatic.py"
+
+
+class Timings:
+    """Wall time of each step, for the build record."""
+
+    def __init__(self) -> None:
+        self.steps: list[dict] = []
+        self.start = time.monotonic()
+
+    @contextlib.contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        began = time.monotonic()
+        try:
+            yield
+        finally:
+            self.steps.append({"step": name, "seconds": round(time.monotonic() - began, 3)})
+
+    @property
+    def total(self) -> float:
+        return round(time.monotonic() - self.start, 3)
+
+
+@contextlib.contextmanager
+def build_lock(app_root: Path) -> Iterator[None]:
+    """One build at a time per app root; the lock goes with the process, even on kill -9."""
+    with open(app_root / ".build.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(app_root) from None
+        yield
+
+
+def python_identity(python: str) -> str:
+    """Path and full version of an interpreter: a change of either re-installs."""
+    argv = [python, "-I", "-S", "-c", "import sys; print(sys.version.split()[0])"]
+    result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    return f"{os.path.realpath(python)} {result.stdout.strip()}"
+
+
+def detect_kind(ctx: Context) -> AppSpec:
+    """Detection before the dependencies are installed: the settings of a Django app
+    may not import yet, but its kind is known."""
+    try:
+        return detect.detect(ctx)
+    except SettingsImportFailed as exc:
+        return AppSpec("django", ctx.app_home, "", notes=[str(exc)])
+
+
+def build(src: str | Path | None = None, server_flag: str | None = None) -> dict:
+    ctx = context.resolve(src)
+    env_record = envs.ensure(ctx.app_root, ctx.src)
+    with build_lock(ctx.app_root):
+        return _build(ctx, env_record, server_flag)
+
+
+def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
+    timings = Timings()
+    app_root = ctx.app_root
+    appenv.prune(app_root)  # generations left by an interrupted build
+    current = appenv.current_generation(app_root)
+    if ctx.file_keys:
+        output.step(f"Loaded .warpdrive/environment ({len(ctx.file_keys)} settings)")
+
+    with timings.step("pre-build hook"):
+        hooks.run(ctx, "pre-build", current)
+
+    previous = record.load(app_root)
+    known = record.recorded_spec(ctx, previous)
+    spec = known or detect_kind(ctx)
+    server, notes = servers.build_server(ctx, spec, server_flag)
+    for note in notes:
+        output.notice(note)
+    source = deps.choose(ctx)
+    python = envs.build_python(env_record, ctx.src)
+    installer = installers.choose(app_root, current)
+    inputs = {
+        "dependencies": None
+        if source is None
+        else {
+            "format": source.format.name,
+            "files": {
+                str(p.relative_to(ctx.app_home))
+                if p.is_relative_to(ctx.app_home)
+                else str(p): record.file_digest(p)
+                for p in source.input_files()
+            },
+        },
+        "python": python_identity(python),
+        "installer": installer.version,
+        "server_package": pins.server_requirement(server) if server else None,
+        "pins": pins.digest(),
+    }
+    reuse = previous is not None and previous.get("inputs") == inputs
+    if reuse:
+        output.step("Dependencies unchanged since the last build: skipping installation")
+        venv = current
+    else:
+        with timings.step("install"):
+            venv = new_environment(ctx, python, installer, source, server, previous, inputs)
+
+    try:
+        with timings.step("build hook"):
+            hooks.run(ctx, "build", venv)
+        if known is None:
+            spec = detect.detect(dataclasses.replace(ctx, python=venv / "bin" / "python"))
+        fingerprint = record.source_fingerprint(ctx.app_home)
+        with timings.step("collectstatic"):
+            collectstatic(ctx, spec, venv, reuse and previous.get("source") == fingerprint)
+    except BaseException:
+        if not reuse:
+            shutil.rmtree(venv, ignore_errors=True)
+        raise
+
+    if not reuse:
+        appenv.link_generation(app_root, venv)
+    settings_module = (spec.django or {}).get("settings_module")
+    data = {
+        "warpdrive_version": __version__,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "src": str(ctx.src),
+        "app_root": str(app_root),
+        "generation": venv.name,
+        "spec": spec.to_json(),
+        "server": server,
+        "detection": record.detection_fingerprint(ctx, settings_module),
+        "source": fingerprint,
+        "inputs": inputs,
+        "installed": not reuse,
+        "tools": {
+            "installer": installer.version,
+            "python": inputs["python"],
+            "server": inputs["server_package"],
+        },
+        "steps": timings.steps,
+        "seconds": timings.total,
+    }
+    record.write(app_root, data)
+    output.step(f"Build finished in {timings.total:.2f}s ({spec.kind} app, environment {app_root})")
+    return data
+
+
+def new_environment(ctx: Context, python: str, installer, source, server, previous, inputs) -> Path:
+    """A new generation with the dependencies and the server installed; removed
+    again if anything fails, so the current one is never touched."""
+    if previous is not None:
+        changed = [k for k in inputs if previous.get("inputs", {}).get(k) != inputs[k]]
+        output.step(
+            f"Dependency inputs changed ({', '.join(changed)}): installing into a new environment"
+        )
+    path, _, version = inputs["python"].partition(" ")
+    output.step(f"Creating a new virtualenv with Python {version} ({path})")
+    venv = appenv.new_generation(ctx.app_root, python)
+    try:
+        if source is None:
+            output.step(
+                "No dependency file found (requirements.txt, Pipfile.lock, poetry.lock, "
+                "uv.lock, pyproject.toml, setup.py): nothing to install"
+            )
+        else:
+            output.step(
+                f"Installing dependencies from {source.format.name} with {installer.version}"
+            )
+            args = deps.install_arguments(source, venv, installer.program)
+            installer.install(venv, args, source.format.name, ctx.environ, ctx.app_home)
+        if server and not (venv / "bin" / servers.EXECUTABLES[server]).exists():
+            requirement = pins.server_requirement(server)
+            output.step(f"Installing server {requirement} (the app does not list it)")
+            installer.install(venv, [requirement], requirement, ctx.environ, ctx.app_home)
+        elif server:
+            output.step(f"Server {server} is installed by the app's own dependencies")
+    except BaseException:
+        shutil.rmtree(venv, ignore_errors=True)
+        raise
+    return venv
+
+
+def collectstatic(ctx: Context, spec: AppSpec, venv: Path, unchanged: bool) -> None:
+    if spec.kind != "django" or not spec.django:
+        return
+    if ctx.flag("DISABLE_COLLECTSTATIC"):
+        output.step("Skipping collectstatic: DISABLE_COLLECTSTATIC is set")
+        return
+    if not spec.django.get("staticfiles"):
+        output.step("Skipping collectstatic: django.contrib.staticfiles is not in INSTALLED_APPS")
+        return
+    if not spec.static:
+        output.step("Skipping collectstatic: STATIC_URL is not a local path, nothing to serve")
+        return
+    root = spec.static[0].directory
+    if unchanged and root.is_dir():
+        output.step("Source unchanged since the last build: skipping collectstatic")
+        return
+    supplied = "" if spec.django.get("static_root") else str(root)
+    output.step(f"Collecting static files into {root}")
+    argv = [
+        str(venv / "bin" / "python"),
+        "-I",
+        str(COLLECTSTATIC),
+        str(ctx.app_home),
+        spec.django["settings_module"],
+        supplied,
+    ]
+    returncode, tail = proc.run_streamed(argv, proc.with_venv(ctx.environ, venv), ctx.app_home)
+    if returncode != 0:
+        raise CommandFailed(
+            "collectstatic", argv, returncode, installers.summarise(tail, returncode)
+        )

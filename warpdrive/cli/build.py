@@ -1,0 +1,27 @@
+"""`warpdrive build`: install dependencies and run the build steps."""
+
+from __future__ import annotations
+
+import click
+
+from warpdrive import build as pipeline
+from warpdrive import servers
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  warpdrive build                       the app in the current directory (or the active env's)
+  warpdrive build examples/django
+  WARPDRIVE_UV=none warpdrive build     install with pip instead of uv
+"""
+)
+@click.argument("directory", required=False, type=click.Path(file_okay=True))
+@click.option("--server", type=click.Choice(servers.SERVER_CHOICES), help="Server to install.")
+def build(directory: str | None, server: str | None) -> None:
+    """Install the app's dependencies and its server into its environment, run the
+    build hooks and Django's collectstatic, and write the build record."""
+    pipeline.build(directory, server)
+
+
+COMMANDS = [build]

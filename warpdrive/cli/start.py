@@ -1,0 +1,28 @@
+"""`warpdrive start`: serve the built app with its production server."""
+
+from __future__ import annotations
+
+import click
+
+from warpdrive import servers
+from warpdrive import start as launcher
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  warpdrive start                       serve on $PORT (default 8080)
+  warpdrive start --server gunicorn --port 9000
+  warpdrive start --dry-run             print the exact argv instead
+"""
+)
+@click.argument("directory", required=False, type=click.Path(file_okay=True))
+@click.option("--server", type=click.Choice(servers.SERVER_CHOICES), help="Server type.")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default $PORT or 8080).")
+@click.option("--dry-run", is_flag=True, help="Print the argv that would be exec'd, and exit.")
+def start(directory: str | None, server: str | None, port: int | None, dry_run: bool) -> None:
+    """Exec the app's server (it replaces warpdrive, so it gets signals directly)."""
+    launcher.start(directory, server, port, dry_run)
+
+
+COMMANDS = [start]

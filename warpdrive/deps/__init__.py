@@ -1,0 +1,133 @@
+"""Which file lists an app's dependencies, and how each format is installed.
+
+The formats are an ordered table. Requirement lists and lockfiles
+(requirements.txt, Pipfile.lock, poetry.lock, uv.lock) are alternatives: two of them
+and no explicit choice is an error. A project (pyproject.toml, setup.py) is installed
+only when no list or lockfile is there.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from warpdrive.context import Context
+from warpdrive.deps import lockfiles
+from warpdrive.errors import BadSetting, DependencyFileMissing, SeveralDependencyFormats
+
+
+def _pyproject_is_project(home: Path) -> bool:
+    try:
+        with (home / "pyproject.toml").open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return "project" in data or "build-system" in data
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # the file that names the format, as users write it in settings
+    inputs: tuple[str, ...]  # files whose content decides what gets installed
+    is_list: bool  # a requirement list or lockfile (alternatives to each other)
+    present: Callable[[Path], bool]
+
+
+FORMATS = (
+    Format(
+        "requirements.txt",
+        ("requirements.txt",),
+        True,
+        lambda h: (h / "requirements.txt").is_file(),
+    ),
+    Format("Pipfile.lock", ("Pipfile.lock",), True, lambda h: (h / "Pipfile.lock").is_file()),
+    Format(
+        "poetry.lock",
+        ("poetry.lock", "pyproject.toml"),
+        True,
+        lambda h: (h / "poetry.lock").is_file(),
+    ),
+    Format("uv.lock", ("uv.lock", "pyproject.toml"), True, lambda h: (h / "uv.lock").is_file()),
+    Format(
+        "pyproject.toml", ("pyproject.toml", "setup.cfg", "setup.py"), False, _pyproject_is_project
+    ),
+    Format("setup.py", ("setup.py", "setup.cfg"), False, lambda h: (h / "setup.py").is_file()),
+)
+BY_NAME = {f.name: f for f in FORMATS}
+CHOICES = (*BY_NAME, "none")
+
+
+@dataclass(frozen=True)
+class DependencySource:
+    format: Format
+    app_home: Path
+    chosen_by: str
+
+    def input_files(self) -> list[Path]:
+        """The files whose content is hashed for incremental builds, includes too."""
+        files = [self.app_home / n for n in self.format.inputs if (self.app_home / n).is_file()]
+        if self.format.name == "requirements.txt":
+            files = _with_includes(files[0], set())
+        return files
+
+
+_INCLUDE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)\s*=?\s*(\S+)")
+
+
+def _with_includes(path: Path, seen: set[Path]) -> list[Path]:
+    """A requirements file and the files it pulls in with -r / -c, recursively."""
+    if path in seen or not path.is_file():
+        return []
+    seen.add(path)
+    files = [path]
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = _INCLUDE.match(line)
+        if match:
+            files += _with_includes((path.parent / match.group(1)).resolve(), seen)
+    return files
+
+
+def choose(ctx: Context) -> DependencySource | None:
+    """The dependency source of the app, or None when it declares none."""
+    home = ctx.app_home
+    explicit = ctx.setting("WARPDRIVE_DEPENDENCIES", key="dependencies")
+    if explicit:
+        if explicit.value not in CHOICES:
+            raise BadSetting(explicit.name, explicit.value, "one of " + ", ".join(CHOICES))
+        if explicit.value == "none":
+            return None
+        fmt = BY_NAME[explicit.value]
+        if not (home / fmt.name).is_file():
+            raise DependencyFileMissing(explicit.name, explicit.value, home)
+        return DependencySource(fmt, home, explicit.source)
+    lists = [f for f in FORMATS if f.is_list and f.present(home)]
+    if len(lists) > 1:
+        raise SeveralDependencyFormats(home, [f.name for f in lists])
+    if lists:
+        return DependencySource(lists[0], home, lists[0].name)
+    project = next((f for f in FORMATS if not f.is_list and f.present(home)), None)
+    return DependencySource(project, home, project.name) if project else None
+
+
+def install_arguments(source: DependencySource, work: Path, uv: str | None) -> list[str]:
+    """Installer arguments for the source; lockfiles are written out as exact pins
+    into `work` and installed without dependency resolution."""
+    home = source.app_home
+    name = source.format.name
+    if name == "requirements.txt":
+        return ["-r", str(home / name)]
+    if name in ("pyproject.toml", "setup.py"):
+        # Editable: the app runs from its source, so code changes need no reinstall.
+        return ["-e", str(home)]
+    if name == "Pipfile.lock":
+        lines = lockfiles.pipfile_lock(home / name)
+    elif name == "poetry.lock":
+        lines = lockfiles.poetry_lock(home / name, home / "pyproject.toml")
+    else:
+        lines = lockfiles.uv_lock(home / name, uv)
+    pinned = work / "warpdrive-locked-requirements.txt"
+    pinned.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ["--no-deps", "-r", str(pinned)]

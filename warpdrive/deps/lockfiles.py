@@ -1,0 +1,164 @@
+"""Lockfiles turned into exact `name==version` requirement lines (installed with
+--no-deps, so what is installed is exactly what was locked)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tomllib
+from pathlib import Path
+
+from packaging.markers import InvalidMarker, Marker
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from warpdrive.errors import BadConfigFile, CommandFailed
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise BadConfigFile(path, str(exc), f"regenerate {path.name} with its tool") from exc
+
+
+def pipfile_lock(path: Path) -> list[str]:
+    """The [default] section of a Pipfile.lock (the develop section is not installed)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        packages = data["default"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise BadConfigFile(
+            path, f"not a Pipfile.lock: {exc}", "regenerate it with `pipenv lock`"
+        ) from exc
+    lines = []
+    for name, entry in sorted(packages.items()):
+        extras = "[" + ",".join(entry["extras"]) + "]" if entry.get("extras") else ""
+        if "git" in entry:
+            ref = f"@{entry['ref']}" if entry.get("ref") else ""
+            line = f"{name}{extras} @ git+{entry['git']}{ref}"
+        elif "path" in entry or "file" in entry:
+            target = entry.get("path") or entry["file"]
+            line = ("-e " if entry.get("editable") else "") + target
+        else:
+            line = f"{name}{extras}{entry.get('version', '')}"
+        if entry.get("markers"):
+            line += f" ; {entry['markers']}"
+        lines.append(line)
+    return lines
+
+
+def _applies(marker: str | None) -> bool:
+    if not marker:
+        return True
+    try:
+        return Marker(marker).evaluate()
+    except InvalidMarker:
+        return True  # poetry writes some markers packaging cannot parse; keep the package
+
+
+def _poetry_constraints(spec) -> list[dict]:
+    """A poetry dependency spec (a version string, a table, or a list of tables)."""
+    if isinstance(spec, str):
+        return [{"version": spec}]
+    if isinstance(spec, dict):
+        return [spec]
+    return [s for s in spec if isinstance(s, dict)]
+
+
+def poetry_lock(path: Path, pyproject: Path) -> list[str]:
+    """The packages the project's main dependencies need, walked through the lock's
+    dependency graph with environment markers evaluated for this machine."""
+    lock = _load_toml(path)
+    project = _load_toml(pyproject) if pyproject.is_file() else {}
+    packages = {canonicalize_name(p["name"]): p for p in lock.get("package", [])}
+
+    queue: list[tuple[str, frozenset[str]]] = []
+    poetry_deps = project.get("tool", {}).get("poetry", {}).get("dependencies", {})
+    for name, spec in poetry_deps.items():
+        if name.lower() == "python":
+            continue
+        for c in _poetry_constraints(spec):
+            if not c.get("optional") and _applies(c.get("markers")):
+                queue.append((canonicalize_name(name), frozenset(c.get("extras", []))))
+    for text in project.get("project", {}).get("dependencies", []):
+        try:
+            req = Requirement(text)
+        except InvalidRequirement as exc:
+            raise BadConfigFile(
+                pyproject, f"bad dependency {text!r}: {exc}", "fix pyproject.toml"
+            ) from exc
+        if _applies(str(req.marker) if req.marker else None):
+            queue.append((canonicalize_name(req.name), frozenset(req.extras)))
+
+    chosen: dict[str, set[str]] = {}
+    while queue:
+        name, extras = queue.pop()
+        package = packages.get(name)
+        if package is None:
+            raise BadConfigFile(
+                path,
+                f"{name} is required but not locked",
+                "run `poetry lock` to bring the lock up to date",
+            )
+        seen = chosen.get(name)
+        if seen is not None and extras <= seen:
+            continue
+        chosen[name] = (seen or set()) | extras
+        wanted_optional = {
+            canonicalize_name(Requirement(item).name)
+            for extra in extras
+            for item in package.get("extras", {}).get(extra, [])
+        }
+        for dep, spec in package.get("dependencies", {}).items():
+            dep_name = canonicalize_name(dep)
+            for c in _poetry_constraints(spec):
+                if c.get("optional") and dep_name not in wanted_optional:
+                    continue
+                if _applies(c.get("markers")):
+                    queue.append((dep_name, frozenset(c.get("extras", []))))
+    lines = []
+    for name in sorted(chosen):
+        package = packages[name]
+        source = package.get("source", {})
+        if source.get("type") == "git":
+            ref = source.get("resolved_reference") or source.get("reference", "")
+            lines.append(f"{package['name']} @ git+{source['url']}@{ref}")
+        elif source.get("type") in ("directory", "file"):
+            lines.append(str((path.parent / source["url"]).resolve()))
+        else:
+            lines.append(f"{package['name']}=={package['version']}")
+    return lines
+
+
+def uv_lock(path: Path, uv: str | None) -> list[str]:
+    """uv's own export of the lock: the default groups, without dev dependencies."""
+    if uv is None:
+        raise BadConfigFile(
+            path,
+            "uv.lock is installed with uv, which is disabled or missing",
+            "unset WARPDRIVE_UV (uv comes with warpdrive) or set it to uv's path",
+        )
+    argv = [
+        uv,
+        "export",
+        "--frozen",
+        "--no-dev",
+        "--no-emit-project",
+        "--no-hashes",
+        "--no-header",
+        "--no-annotate",
+        "--format",
+        "requirements-txt",
+        "--project",
+        str(path.parent),
+    ]
+    result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise CommandFailed("exporting uv.lock", argv, result.returncode, result.stderr.strip())
+    return [
+        line
+        for line in result.stdout.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]

@@ -1,0 +1,58 @@
+"""Running a child step with its output streamed, indented, under the step line."""
+
+from __future__ import annotations
+
+import collections
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+TAIL_LINES = 200
+
+
+def clean_environ(environ: dict[str, str]) -> dict[str, str]:
+    """The environment for a child of warpdrive: without the variables that would
+    make a Python other than the app's own load modules (PYTHONPATH, PYTHONHOME) or
+    point tools at another virtualenv."""
+    drop = (
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "VIRTUAL_ENV",
+        "PIP_REQUIRE_VIRTUALENV",
+        "__PYVENV_LAUNCHER__",
+    )
+    return {k: v for k, v in environ.items() if k not in drop}
+
+
+def with_venv(environ: dict[str, str], venv: Path) -> dict[str, str]:
+    env = clean_environ(environ)
+    env["VIRTUAL_ENV"] = str(venv)
+    env["PATH"] = str(venv / "bin") + os.pathsep + environ.get("PATH", os.defpath)
+    return env
+
+
+def run_streamed(
+    argv: list[str], env: dict[str, str], cwd: Path | None = None
+) -> tuple[int, list[str]]:
+    """Run `argv`, copying its stdout and stderr line by line to our stderr, indented.
+    Returns the exit status and the last lines of output (for error summaries)."""
+    tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+    try:
+        proc = subprocess.Popen(
+            argv,
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+    except OSError as exc:
+        return 127, [f"{argv[0]}: {exc.strerror}"]
+    with proc.stdout:  # a pipe, as asked for above
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            tail.append(line)
+            sys.stderr.write("       " + line + "\n")
+            sys.stderr.flush()
+    return proc.wait(), list(tail)
