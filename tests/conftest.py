@@ -67,9 +67,16 @@ def wd_home(tmp_path: Path) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory) -> Path:
+    """One installer cache for the whole run, so each wheel is fetched (and mod_wsgi
+    compiled) once, not once per test."""
+    return tmp_path_factory.mktemp("installer-cache")
+
+
 @pytest.fixture
-def env(wd_home: Path) -> dict[str, str]:
-    return base_env(wd_home)
+def env(wd_home: Path, shared_cache: Path) -> dict[str, str]:
+    return {**base_env(wd_home), "WARPDRIVE_CACHE_DIR": str(shared_cache)}
 
 
 @pytest.fixture

@@ -181,9 +181,13 @@ def _mod_wsgi_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) 
 
 
 def _gunicorn_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) -> list[str]:
+    # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every
+    # app of the user (and unwritable for an arbitrary UID): give each app its own.
+    control = ["--control-socket", str(ctx.app_root / "tmp" / f"gunicorn-{port}.ctl")]
     if spec.kind == "gunicorn-config":
-        return ["--config", str(spec.entry_path)]
+        return ["--config", str(spec.entry_path), *control]
     args = [
+        *control,
         "--bind",
         f"0.0.0.0:{port}",
         "--workers",

@@ -26,6 +26,7 @@ def test_top_level_help_lists_commands(run_wd):
 def test_every_command_is_expected():
     assert COMMANDS == [
         "activate",
+        "build",
         "completion",
         "destroy",
         "exec",
@@ -33,6 +34,7 @@ def test_every_command_is_expected():
         "list",
         "plan",
         "shell",
+        "start",
     ]
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from warpdrive import output, proc, tools
 from warpdrive.errors import InstallFailed
 
-# uv marks its error with "error:" or a multiplication sign and continues it on lines
-# starting with a box-drawing arrow; pip writes "ERROR:".
-_ERROR_LINE = re.compile(r"^\s*(?:error|ERROR|\u00d7|\u2570\u2500\u25b6)\W*\s*(.+)")
+# pip writes "ERROR: ..."; uv writes "error: ..." (or a multiplication sign on a
+# terminal) and gives the reason on the next lines, after "cause:" (or an arrow).
+_ERROR_LINE = re.compile(r"^\s*(?:error|ERROR|\u00d7)\W*\s*(.+)")
+_CAUSE_LINE = re.compile(r"^\s*(?:cause:|\u2570\u2500\u25b6)\s*(.+)")
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ def summarise(lines: list[str], returncode: int) -> str:
         if match:
             detail = match.group(1).strip()
             # uv puts the reason on the indented lines after its first error line.
-            more = [m.group(1).strip() for m in map(_ERROR_LINE.match, lines[i + 1 : i + 4]) if m]
-            return " ".join([detail, *more])[:300]
+            causes = [m.group(1).strip() for m in map(_CAUSE_LINE.match, lines[i + 1 : i + 4]) if m]
+            return ": ".join([detail, *causes])[:400]
     last = next((line.strip() for line in reversed(lines) if line.strip()), "")
     return last[:300] or f"exit code {returncode}"
 

@@ -1,0 +1,368 @@
+"""`warpdrive build` on real apps: real virtualenvs, real installs, real hooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_tool
+
+STEP = "-----> "
+
+
+def app_root(wd_home: Path, src: Path) -> Path:
+    return wd_home / f"warpdrive+{src.name}"
+
+
+def versions(root: Path, *names: str) -> dict[str, str | None]:
+    """Installed versions in the app's environment, asked of its own Python."""
+    code = (
+        "import json, sys, importlib.metadata as m\n"
+        "out = {}\n"
+        "for n in sys.argv[1:]:\n"
+        "    try: out[n] = m.version(n)\n"
+        "    except m.PackageNotFoundError: out[n] = None\n"
+        "print(json.dumps(out))"
+    )
+    result = subprocess.run(
+        [str(root / "bin/python"), "-c", code, *names], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def steps(stderr: str) -> list[str]:
+    return [line[len(STEP) :] for line in stderr.splitlines() if line.startswith(STEP)]
+
+
+def build_ok(run_wd, src: Path, *args: str, extra: dict | None = None):
+    result = run_wd("build", *args, cwd=src, extra=extra)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+EXAMPLE_PACKAGES = {
+    "django": "django",
+    "paste": "pastedeploy",
+    "shell": "gunicorn",
+    "wsgi": None,
+    "python": None,
+}
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLE_PACKAGES))
+def test_build_every_example_with_uv(run_wd, app_dir, wd_home, example):
+    src = app_dir(example)
+    result = build_ok(run_wd, src, "--server", "gunicorn")
+    root = app_root(wd_home, src)
+    lines = steps(result.stderr)
+    assert lines[0] == f"Creating environment warpdrive+{example} in {root}"
+    assert any(
+        line.startswith("Installing dependencies from requirements.txt with uv ") for line in lines
+    )
+    assert lines[-1].startswith("Build finished in ")
+    package = EXAMPLE_PACKAGES[example]
+    if package:
+        assert versions(root, package)[package] is not None
+        # The installer's own output streams through, indented under the step.
+        assert f"       + {package}==" in result.stderr.lower()
+    record = json.loads((root / "warpdrive-build.json").read_text())
+    assert record["spec"]["kind"] == example
+    if example in ("django", "paste", "wsgi"):
+        assert record["server"] == "gunicorn"
+        assert (root / "bin/gunicorn").exists()
+    else:
+        assert record["server"] is None  # the app runs its own server
+
+
+def test_build_with_pip_when_uv_is_unavailable(run_wd, app_dir, wd_home):
+    src = app_dir("django")
+    result = build_ok(run_wd, src, "--server", "gunicorn", extra={"WARPDRIVE_UV": "none"})
+    lines = steps(result.stderr)
+    assert any(
+        line.startswith("Installing dependencies from requirements.txt with pip ") for line in lines
+    )
+    assert "Successfully installed" in result.stderr  # pip's own output
+    root = app_root(wd_home, src)
+    assert versions(root, "django")["django"].startswith("5.2.")
+    assert (root / "static/admin/css/base.css").is_file()
+
+
+def test_auto_server_is_mod_wsgi_where_apache_dev_files_are(run_wd, app_dir, wd_home):
+    require_tool("apxs")
+    src = app_dir("wsgi")
+    result = build_ok(run_wd, src)
+    assert "Installing server mod_wsgi==" in result.stderr
+    assert (app_root(wd_home, src) / "bin/mod_wsgi-express").exists()
+    info = json.loads(run_wd("info", "--json", str(src)).stdout)
+    assert info["launch"]["server"] == "mod_wsgi"
+
+
+def test_environment_file_and_hooks_with_their_variables(run_wd, app_dir, wd_home, tmp_path):
+    src = app_dir("wsgi")
+    out = tmp_path / "hook-out"
+    (src / ".warpdrive/action_hooks").mkdir(parents=True)
+    (src / ".warpdrive/environment").write_text(f"HOOK_OUT={out}\nGREETING='hi there'\n")
+    for name in ("pre-build", "build"):
+        hook = src / ".warpdrive/action_hooks" / name
+        hook.write_text(
+            "#!/bin/sh\nset -eu\n"
+            'echo "$WARPDRIVE_HOOK|$GREETING|$WARPDRIVE_SRC_ROOT|$WARPDRIVE_APP_HOME|'
+            '$WARPDRIVE_APP_ROOT|$WARPDRIVE_PYTHON|$(command -v python)|$PWD" >> "$HOOK_OUT"\n'
+            "echo hook $WARPDRIVE_HOOK says hello\n"
+        )
+        hook.chmod(0o755)
+    result = build_ok(run_wd, src, "--server", "gunicorn")
+    lines = steps(result.stderr)
+    assert "Loaded .warpdrive/environment (2 settings)" in lines
+    assert lines.index("Running hook pre-build") < lines.index("Running hook build")
+    assert "       hook build says hello" in result.stderr
+    pre, build = [line.split("|") for line in out.read_text().splitlines()]
+    root = app_root(wd_home, src)
+    assert pre[:5] == ["pre-build", "hi there", str(src), str(src), str(root)]
+    assert build[:5] == ["build", "hi there", str(src), str(src), str(root)]
+    # The build hook already runs in the new environment, with its Python first on PATH.
+    assert build[5] == build[6]
+    assert Path(build[5]).parent.parent.parent.name == ".generations"
+    assert build[7] == str(src)
+
+
+def test_hook_not_executable_warns_with_the_fix(run_wd, app_dir):
+    src = app_dir("wsgi")
+    hook = src / ".warpdrive/action_hooks/build"
+    hook.parent.mkdir(parents=True)
+    hook.write_text("#!/bin/sh\necho ran\n")
+    result = build_ok(run_wd, src, "--server", "gunicorn")
+    assert (
+        f"warning: hook build ({hook}) is not executable, so it did not run; "
+        f"run: chmod +x {hook}" in result.stderr
+    )
+    assert "       ran" not in result.stderr
+
+
+def test_failing_hook_stops_the_build(run_wd, app_dir, wd_home):
+    src = app_dir("wsgi")
+    build_ok(run_wd, src, "--server", "gunicorn")
+    root = app_root(wd_home, src)
+    before = os.readlink(root / "bin")
+    hook = src / ".warpdrive/action_hooks/build"
+    hook.parent.mkdir(parents=True)
+    hook.write_text("#!/bin/sh\necho about to fail\nexit 7\n")
+    hook.chmod(0o755)
+    (src / "requirements.txt").write_text("six==1.16.0\n")  # forces a new environment
+    result = run_wd("build", "--server", "gunicorn", cwd=src)
+    assert result.returncode == 1
+    assert f"error: hook build ({hook}) failed with exit code 7" in result.stderr
+    assert "       about to fail" in result.stderr
+    assert "Build finished" not in result.stderr
+    assert os.readlink(root / "bin") == before
+    assert versions(root, "six")["six"] is None  # the new generation never went live
+
+
+def test_two_dependency_formats_without_a_choice(run_wd, app_dir):
+    src = app_dir("deps_two_formats")
+    result = run_wd("build", cwd=src)
+    assert result.returncode == 2
+    error, hint = result.stderr.strip().splitlines()[-2:]
+    assert error == (
+        f"error: requirements.txt and poetry.lock are both in {src}: "
+        "warpdrive cannot tell which to install"
+    )
+    assert hint.startswith("hint: set WARPDRIVE_DEPENDENCIES=requirements.txt")
+    chosen = run_wd(
+        "build", "--server", "gunicorn", cwd=src, extra={"WARPDRIVE_DEPENDENCIES": "poetry.lock"}
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert "Installing dependencies from poetry.lock" in chosen.stderr
+
+
+FORMATS = {
+    "deps_requirements": "requirements.txt",
+    "deps_pyproject": "pyproject.toml",
+    "deps_setup_py": "setup.py",
+    "deps_pipfile": "Pipfile.lock",
+    "deps_poetry": "poetry.lock",
+    "deps_uv": "uv.lock",
+}
+
+
+@pytest.mark.parametrize("fixture", sorted(FORMATS))
+def test_dependency_formats_install_exactly_the_locked_versions(run_wd, app_dir, wd_home, fixture):
+    src = app_dir(fixture)
+    result = build_ok(run_wd, src, "--server", "gunicorn")
+    assert f"Installing dependencies from {FORMATS[fixture]} with uv" in result.stderr
+    root = app_root(wd_home, src)
+    found = versions(root, "six", "idna", "iniconfig")
+    assert (found["six"], found["idna"]) == ("1.16.0", "3.6")
+    assert found["iniconfig"] is None  # development dependencies stay out
+    if fixture in ("deps_pyproject", "deps_setup_py"):
+        module = fixture
+        code = f"import {module}; print({module}.GREETING)"
+        out = subprocess.run(
+            [str(root / "bin/python"), "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd="/",
+        )
+        assert out.stdout.strip() == fixture
+
+
+def test_django_collectstatic_without_static_root(run_wd, app_dir, wd_home):
+    src = app_dir("django")
+    result = build_ok(run_wd, src, "--server", "gunicorn")
+    root = app_root(wd_home, src)
+    assert f"Collecting static files into {root / 'static'}" in steps(result.stderr)
+    assert (root / "static/admin/css/base.css").is_file()
+    assert "STATIC_ROOT =" not in (src / "mysite/settings.py").read_text()
+
+
+def test_disable_collectstatic(run_wd, app_dir, wd_home):
+    src = app_dir("django")
+    result = build_ok(run_wd, src, "--server", "gunicorn", extra={"DISABLE_COLLECTSTATIC": "1"})
+    assert "Skipping collectstatic: DISABLE_COLLECTSTATIC is set" in steps(result.stderr)
+    assert not (app_root(wd_home, src) / "static").exists()
+
+
+def test_django_without_staticfiles_skips_collectstatic(run_wd, app_dir, wd_home):
+    src = app_dir("django")
+    settings = src / "mysite/settings.py"
+    settings.write_text(settings.read_text().replace("'django.contrib.staticfiles',", ""))
+    result = build_ok(run_wd, src, "--server", "gunicorn")
+    assert "Skipping collectstatic: django.contrib.staticfiles is not in INSTALLED_APPS" in steps(
+        result.stderr
+    )
+    assert not (app_root(wd_home, src) / "static").exists()
+
+
+def test_no_op_rebuild_skips_installation(run_wd, app_dir, wd_home):
+    src = app_dir("django")
+    build_ok(run_wd, src, "--server", "gunicorn")
+    root = app_root(wd_home, src)
+    generation = os.readlink(root / "bin")
+    again = build_ok(run_wd, src, "--server", "gunicorn")
+    lines = steps(again.stderr)
+    assert "Dependencies unchanged since the last build: skipping installation" in lines
+    assert "Source unchanged since the last build: skipping collectstatic" in lines
+    assert not any(line.startswith("Installing") for line in lines)
+    assert os.readlink(root / "bin") == generation
+    record = json.loads((root / "warpdrive-build.json").read_text())
+    assert record["installed"] is False
+
+
+def test_changed_dependency_file_reinstalls(run_wd, app_dir, wd_home):
+    src = app_dir("wsgi")
+    build_ok(run_wd, src, "--server", "gunicorn")
+    (src / "requirements.txt").write_text("six==1.16.0\n")
+    result = build_ok(run_wd, src, "--server", "gunicorn")
+    assert "Dependency inputs changed (dependencies): installing into a new environment" in steps(
+        result.stderr
+    )
+    assert versions(app_root(wd_home, src), "six")["six"] == "1.16.0"
+
+
+def test_changed_python_reinstalls(run_wd, app_dir, wd_home, tmp_path, env):
+    other = Path("/usr/bin/python3.11")
+    if not other.exists():
+        pytest.fail("Debian's python3.11 is needed (.ci/run installs python3-venv)")
+    src = app_dir("wsgi")
+    build_ok(run_wd, src, "--server", "gunicorn")
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "python3.11").symlink_to(other)
+    (src / ".python-version").write_text("3.11\n")
+    result = build_ok(
+        run_wd, src, "--server", "gunicorn", extra={"PATH": f"{bindir}{os.pathsep}{env['PATH']}"}
+    )
+    assert "Dependency inputs changed (python): installing into a new environment" in steps(
+        result.stderr
+    )
+    root = app_root(wd_home, src)
+    assert os.path.realpath(root / "bin/python") == os.path.realpath(other)
+
+
+def test_changed_installer_version_reinstalls(run_wd, app_dir, wd_home, tmp_path, env):
+    src = app_dir("wsgi")
+    build_ok(run_wd, src, "--server", "gunicorn")
+    real_uv = subprocess.run(
+        [env["PATH"].split(os.pathsep)[0] + "/python", "-c", "import uv; print(uv.find_uv_bin())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    wrapper = tmp_path / "uv-next"
+    wrapper.write_text(
+        f'#!/bin/sh\n[ "$1" = --version ] && {{ echo "uv 99.0.0"; exit 0; }}\nexec {real_uv} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    result = build_ok(run_wd, src, "--server", "gunicorn", extra={"WARPDRIVE_UV": str(wrapper)})
+    assert "Dependency inputs changed (installer): installing into a new environment" in steps(
+        result.stderr
+    )
+    assert "with uv 99.0.0" in result.stderr
+
+
+def test_failed_install_keeps_the_previous_environment_serving(run_wd, app_dir, wd_home, env):
+    src = app_dir("django")
+    build_ok(run_wd, src, "--server", "gunicorn")
+    root = app_root(wd_home, src)
+    generation = os.readlink(root / "bin")
+    with (src / "requirements.txt").open("a") as fh:
+        fh.write("warpdrive-no-such-package-xyz==1.0\n")
+    result = run_wd("build", "--server", "gunicorn", cwd=src)
+    assert result.returncode == 1
+    error = next(line for line in result.stderr.splitlines() if line.startswith("error: "))
+    assert error.startswith("error: installing requirements.txt with uv failed: ")
+    assert "warpdrive-no-such-package-xyz" in error
+    assert (
+        "hint: the installer's output is above; the previous environment is unchanged"
+        in result.stderr
+    )
+    assert os.readlink(root / "bin") == generation
+    assert len([g for g in (root / ".generations").iterdir() if g.is_dir()]) <= 2
+    from tests.integration.serving import serving
+
+    with serving(env, src, "gunicorn") as base:
+        status, body = base.get("/")
+        assert (status, body) == (200, b"Hello from Django")
+
+
+def test_build_record(run_wd, app_dir, wd_home):
+    src = app_dir("django")
+    build_ok(run_wd, src, "--server", "gunicorn")
+    root = app_root(wd_home, src)
+    data = json.loads((root / "warpdrive-build.json").read_text())
+    assert data["spec"]["kind"] == "django"
+    assert data["spec"]["django"]["django_version"].startswith("5.2.")
+    assert data["inputs"]["dependencies"]["format"] == "requirements.txt"
+    assert len(data["inputs"]["dependencies"]["files"]["requirements.txt"]) == 64
+    assert data["tools"]["installer"].startswith("uv ")
+    assert data["tools"]["server"].startswith("gunicorn==")
+    assert {s["step"] for s in data["steps"]} >= {"install", "collectstatic"}
+    assert all(s["seconds"] >= 0 for s in data["steps"])
+    # info and start use the record instead of importing the settings again.
+    info = run_wd("info", str(src))
+    assert "; from the build record)" in info.stdout
+    settings = src / "mysite/settings.py"
+    settings.write_text(settings.read_text() + "\nSTATIC_URL = '/assets/'\n")
+    info = json.loads(run_wd("info", "--json", str(src)).stdout)
+    assert info["spec_from"] == "detection"
+    assert info["spec"]["static"][0]["url"] == "/assets/"
+
+
+def test_default_cache_is_under_the_app_root(run_wd, app_dir, wd_home, env):
+    src = app_dir("wsgi")
+    extra = {k: v for k, v in env.items() if k != "WARPDRIVE_CACHE_DIR"}
+    result = subprocess.run(
+        [env["PATH"].split(os.pathsep)[0] + "/warpdrive", "build", "--server", "gunicorn"],
+        cwd=src,
+        env=extra,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (app_root(wd_home, src) / ".cache/uv").is_dir()
