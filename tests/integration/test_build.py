@@ -349,7 +349,7 @@ def test_build_record(run_wd, app_dir, wd_home):
     settings = src / "mysite/settings.py"
     settings.write_text(settings.read_text() + "\nSTATIC_URL = '/assets/'\n")
     info = json.loads(run_wd("info", "--json", str(src)).stdout)
-    assert info["spec_from"] == "detection"
+    assert info["spec_from"] == "detected now"
     assert info["spec"]["static"][0]["url"] == "/assets/"
 
 

@@ -44,7 +44,7 @@ def test_info_text_shows_kind_entry_static_server_and_argv(run_wd, app_dir):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert (
-        "kind:         django (manage.py with settings mysite.settings; from the detection)" in out
+        "kind:         django (manage.py with settings mysite.settings; detected now)" in out
     )
     assert "entry point:  mysite.wsgi:application" in out
     assert "static:       /static/ -> " in out

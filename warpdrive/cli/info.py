@@ -16,7 +16,7 @@ def gather(src: str | None, server: str | None, port: int | None) -> dict:
     spec = known or detect.detect(ctx)
     launch = servers.plan(ctx, spec, server, port)
     return {
-        "spec_from": "build record" if known else "detection",
+        "spec_from": "from the build record" if known else "detected now",
         "src": str(ctx.src),
         "app_root": str(ctx.app_root),
         "has_env": ctx.has_env,
@@ -31,7 +31,7 @@ def render(data: dict) -> str:
     rows = [
         ("source root", data["src"]),
         ("app home", spec["app_home"]),
-        ("kind", f"{spec['kind']} ({spec['detected_by']}; from the {data['spec_from']})"),
+        ("kind", f"{spec['kind']} ({spec['detected_by']}; {data['spec_from']})"),
         ("entry point", spec["entry"]),
     ]
     rows += [("static", f"{m['url']} -> {m['directory']}") for m in spec["static"]] or [
