@@ -208,10 +208,18 @@ def new_environment(ctx: Context, python: str, installer, source, server, previo
             installer.install(venv, [requirement], requirement, ctx.environ, ctx.app_home)
         elif server:
             output.step(f"Server {server} is installed by the app's own dependencies")
+        if server in servers.NEEDS_WHITENOISE and not has_distribution(venv, "whitenoise"):
+            requirement = pins.pins()["static"]["whitenoise"]
+            output.step(f"Installing {requirement} to serve static files with {server}")
+            installer.install(venv, [requirement], requirement, ctx.environ, ctx.app_home)
     except BaseException:
         shutil.rmtree(venv, ignore_errors=True)
         raise
     return venv
+
+
+def has_distribution(venv: Path, name: str) -> bool:
+    return any(venv.glob(f"lib/python*/site-packages/{name}-*.dist-info"))
 
 
 def collectstatic(ctx: Context, spec: AppSpec, venv: Path, unchanged: bool) -> None:

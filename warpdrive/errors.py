@@ -392,3 +392,57 @@ class NotBuilt(WarpdriveError):
     @property
     def hint(self) -> str:
         return "run `warpdrive build` first"
+
+
+class PortInUse(WarpdriveError):
+    code = "start.port-in-use"
+
+    def __init__(self, port: int, source: str):
+        super().__init__(port, source)
+        self.port, self.source = port, source
+
+    @property
+    def message(self) -> str:
+        return f"port {self.port} (from {self.source}) is already in use"
+
+    @property
+    def hint(self) -> str:
+        return "stop what listens there, or choose another port with --port or PORT"
+
+
+class UnreadableForRunUser(WarpdriveError):
+    code = "start.unreadable"
+
+    def __init__(self, user: str, path: Path, what: str):
+        super().__init__(user, path, what)
+        self.user, self.path, self.what = user, path, what
+
+    @property
+    def message(self) -> str:
+        return (
+            f"user {self.user}, whom mod_wsgi runs the app as, cannot read {self.what} {self.path}"
+        )
+
+    @property
+    def hint(self) -> str:
+        return (
+            f"make {self.path} and its parent directories readable by {self.user}, set "
+            "WARPDRIVE_RUN_USER to a user who can read them, or base the environment on a "
+            "system Python (warpdrive activate NAME --python /usr/bin/python3)"
+        )
+
+
+class NoRunUser(WarpdriveError):
+    code = "start.no-run-user"
+
+    def __init__(self, user: str, source: str):
+        super().__init__(user, source)
+        self.user, self.source = user, source
+
+    @property
+    def message(self) -> str:
+        return f"user {self.user!r} (from {self.source}) does not exist"
+
+    @property
+    def hint(self) -> str:
+        return "set WARPDRIVE_RUN_USER to an existing unprivileged user for mod_wsgi to run as"

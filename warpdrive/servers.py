@@ -7,14 +7,15 @@ as the process (no shell or Python parent left to swallow signals).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
 
-from warpdrive import resources, sizing
+from warpdrive import mod_wsgi, resources, runuser, sizing
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
-from warpdrive.errors import BadSetting, ServerNotInstallable
+from warpdrive.errors import BadConfigFile, BadSetting, ServerNotInstallable
 
 WSGI_SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
 SERVER_CHOICES = ("auto", *WSGI_SERVERS)
@@ -26,7 +27,11 @@ EXECUTABLES = {
     "uwsgi": "uwsgi",
     "python": "python",
 }
+# Servers that cannot serve static files themselves: WhiteNoise does it for them.
+NEEDS_WHITENOISE = ("gunicorn", "waitress")
 DEFAULT_PORT = 8080
+# Seconds a server waits for in-flight requests after SIGTERM.
+GRACEFUL_SECONDS = 8
 
 
 @dataclass
@@ -34,10 +39,12 @@ class LaunchPlan:
     server: str
     server_source: str
     port: int
+    port_source: str
     argv: list[str]  # exactly what `start` execs: the launcher and its arguments
     server_argv: list[str]  # what the launcher in turn execs
     env: dict[str, str] = field(default_factory=dict)  # added to the environment
     sizing: sizing.Sizing | None = None
+    run_user: str | None = None  # the user mod_wsgi drops to when started as root
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -51,32 +58,36 @@ def apache_dev_available() -> bool:
     return any(shutil.which(name) for name in ("apxs", "apxs2"))
 
 
+def _requested(ctx: Context, flag: str | None) -> tuple[str, str]:
+    """The server asked for (or "auto") and where that came from, validated."""
+    setting = ctx.setting("WARPDRIVE_SERVER_TYPE", key="server")
+    if flag:
+        name, source, variable = flag, "--server", "--server"
+    elif setting:
+        name, source, variable = setting.value, setting.source, setting.name
+    else:
+        name, source, variable = "auto", "default", ""
+    if name not in SERVER_CHOICES:
+        raise BadSetting(variable, name, "one of " + ", ".join(SERVER_CHOICES))
+    return name, source
+
+
+OWN_SERVER = {"shell": "shell", "python": "python", "gunicorn-config": "gunicorn"}
+
+
 def choose_server(
     ctx: Context, spec: AppSpec, flag: str | None = None
 ) -> tuple[str, str, list[str]]:
-    """(server, where the choice came from, notes)."""
-    setting = ctx.setting("WARPDRIVE_SERVER_TYPE", key="server")
-    fixed = {"shell": "shell", "python": "python", "gunicorn-config": "gunicorn"}.get(spec.kind)
+    """The server `start` runs: (server, where the choice came from, notes)."""
+    name, source = _requested(ctx, flag)
+    fixed = OWN_SERVER.get(spec.kind)
     if fixed:
-        asked = flag or (setting.value if setting else "auto")
         ignored = (
             []
-            if asked in ("auto", fixed)
-            else [f"server {asked!r} is ignored: a {spec.kind} app is served by {fixed}"]
+            if name in ("auto", fixed)
+            else [f"server {name!r} is ignored: a {spec.kind} app is served by {fixed}"]
         )
         return fixed, f"app kind {spec.kind}", ignored
-    if flag:
-        name, source = flag, "--server"
-    elif setting:
-        name, source = setting.value, setting.source
-    else:
-        name, source = "auto", "default"
-    if name not in SERVER_CHOICES:
-        raise BadSetting(
-            setting.name if setting and not flag else "--server",
-            name,
-            "one of " + ", ".join(SERVER_CHOICES),
-        )
     if name != "auto":
         return name, source, []
     if ctx.has_env:
@@ -104,15 +115,7 @@ def build_server(
         return None, []
     if spec.kind == "gunicorn-config":
         return "gunicorn", []
-    setting = ctx.setting("WARPDRIVE_SERVER_TYPE", key="server")
-    name = flag or (setting.value if setting else "auto")
-    source = "--server" if flag else (setting.source if setting else "default")
-    if name not in SERVER_CHOICES:
-        raise BadSetting(
-            setting.name if setting and not flag else "--server",
-            name,
-            "one of " + ", ".join(SERVER_CHOICES),
-        )
+    name, source = _requested(ctx, flag)
     if name == "auto":
         if apache_dev_available():
             return "mod_wsgi", []
@@ -131,24 +134,53 @@ def build_server(
     return name, []
 
 
-def resolve_port(ctx: Context, flag: int | None = None) -> int:
+def resolve_port(ctx: Context, flag: int | None = None) -> tuple[int, str]:
+    """The port and where it came from: --port, PORT, WARPDRIVE_HTTP_PORT, 8080."""
     if flag is not None:
-        return flag
+        return flag, "--port"
     setting = ctx.setting("PORT", "WARPDRIVE_HTTP_PORT")
     if setting is None:
-        return DEFAULT_PORT
+        return DEFAULT_PORT, "the default"
     if not setting.value.isdigit() or not 0 < int(setting.value) < 65536:
         raise BadSetting(setting.name, setting.value, "a port number from 1 to 65535")
-    return int(setting.value)
+    return int(setting.value), setting.source
 
 
-def _mod_wsgi_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) -> list[str]:
+def extra_args(ctx: Context, server: str) -> list[str]:
+    """Options the user adds: `.warpdrive/server_args/<server>` (one argument a line)
+    or `server-args` in [tool.warpdrive] (a list, or a table of lists by server).
+    Passed to the server literally: no shell ever sees them."""
+    path = ctx.src / ".warpdrive" / "server_args" / server
+    if path.is_file():
+        return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    value = ctx.tool.get("server-args")
+    if isinstance(value, dict):
+        value = value.get(server, [])
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadConfigFile(
+            ctx.src / "pyproject.toml",
+            "[tool.warpdrive] server-args is not a list of strings",
+            'write server-args = ["--opt", "value"] or a table of such lists by server',
+        )
+    return value
+
+
+def wrapper_target(spec: AppSpec) -> str:
+    return f"paste:{spec.entry_path}" if spec.kind == "paste" else f"{spec.module}:{spec.callable}"
+
+
+def _mod_wsgi_args(
+    ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing, user: str | None
+) -> list[str]:
     args = [
         "start-server",
         "--port",
         str(port),
         "--log-to-terminal",
         "--access-log",
+        "--startup-log",
         "--server-root",
         str(ctx.app_root / "tmp" / f"mod_wsgi-{port}"),
         "--working-directory",
@@ -159,6 +191,11 @@ def _mod_wsgi_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) 
         str(size.processes),
         "--threads",
         str(size.threads),
+        "--shutdown-timeout",
+        str(GRACEFUL_SECONDS),
+        # en_US.UTF-8 is often not generated (Debian images); C.UTF-8 always exists.
+        "--locale",
+        "C.UTF-8",
     ]
     if spec.kind == "paste":
         args += ["--application-type", "paste", "--entry-point", str(spec.entry_path)]
@@ -173,14 +210,14 @@ def _mod_wsgi_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) 
         ]
     for mount in spec.static:
         args += ["--url-alias", mount.url.rstrip("/") or "/", str(mount.directory)]
-    if os.geteuid() == 0:
-        user = ctx.setting("WARPDRIVE_RUN_USER")
-        name = user.value if user else "www-data"
-        args += ["--user", name, "--group", name]
-    return args
+    if user:
+        args += ["--user", user, "--group", runuser.primary_group(user)]
+    return args + mod_wsgi.arguments(ctx.environ)
 
 
-def _gunicorn_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) -> list[str]:
+def _gunicorn_args(
+    ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing, user: str | None
+) -> list[str]:
     # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every
     # app of the user (and unwritable for an arbitrary UID): give each app its own.
     control = ["--control-socket", str(ctx.app_root / "tmp" / f"gunicorn-{port}.ctl")]
@@ -194,6 +231,8 @@ def _gunicorn_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) 
         str(size.processes),
         "--threads",
         str(size.threads),
+        "--graceful-timeout",
+        str(GRACEFUL_SECONDS),
         "--chdir",
         str(spec.app_home),
         "--access-logfile",
@@ -201,20 +240,25 @@ def _gunicorn_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) 
         "--error-logfile",
         "-",
     ]
+    if spec.static:
+        return [*args, "warpdrive_wsgi:application"]
     if spec.kind == "paste":
         return [*args, "--paste", str(spec.entry_path)]
     return [*args, f"{spec.module}:{spec.callable}"]
 
 
-def _waitress_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) -> list[str]:
+def _waitress_args(
+    ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing, user: str | None
+) -> list[str]:
     args = [f"--listen=0.0.0.0:{port}", f"--threads={size.threads}"]
-    if spec.kind == "paste":
-        # waitress-serve cannot read an ini itself; paste.deploy's loadapp does it.
-        return [*args, "--call", "warpdrive_paste:app"]
+    if spec.static or spec.kind == "paste":
+        return [*args, "warpdrive_wsgi:application"]
     return [*args, f"{spec.module}:{spec.callable}"]
 
 
-def _uwsgi_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) -> list[str]:
+def _uwsgi_args(
+    ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing, user: str | None
+) -> list[str]:
     args = [
         "--http-socket",
         f"0.0.0.0:{port}",
@@ -227,6 +271,9 @@ def _uwsgi_args(ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing) -> 
         "--chdir",
         str(spec.app_home),
         "--need-app",
+        "--enable-threads",
+        "--worker-reload-mercy",
+        str(GRACEFUL_SECONDS),
         "--log-x-forwarded-for",
     ]
     if spec.kind == "paste":
@@ -250,23 +297,36 @@ def plan(
     ctx: Context, spec: AppSpec, server: str | None = None, port: int | None = None
 ) -> LaunchPlan:
     chosen, source, notes = choose_server(ctx, spec, server)
-    port_number = resolve_port(ctx, port)
+    port_number, port_source = resolve_port(ctx, port)
     env = {
         "PORT": str(port_number),
         "WARPDRIVE_APP_ROOT": str(ctx.app_root),
         "WARPDRIVE_SRC_ROOT": str(ctx.src),
         "WARPDRIVE_APP_HOME": str(spec.app_home),
     }
-    size = None
-    if chosen == "shell":
+    size = user = None
+    if chosen in ("shell", "python"):
         args = [str(spec.entry_path)]
-        server_argv = list(args)
-    elif chosen == "python":
-        args = [str(spec.entry_path)]
-        server_argv = [str(ctx.app_root / "bin" / "python"), *args]
+        program = [] if chosen == "shell" else [str(ctx.app_root / "bin" / "python")]
     else:
         size = sizing.size(ctx, chosen)
-        args = _ARGS[chosen](ctx, spec, port_number, size)
-        server_argv = [str(ctx.app_root / "bin" / EXECUTABLES[chosen]), *args]
+        if chosen == "mod_wsgi" and os.geteuid() == 0:
+            user = runuser.run_user(ctx)
+        args = _ARGS[chosen](ctx, spec, port_number, size, user)
+        program = [str(ctx.app_root / "bin" / EXECUTABLES[chosen])]
+        if "warpdrive_wsgi:application" in args:
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(resources.data_dir("server-scripts") / "wsgi"), str(spec.app_home)]
+            )
+            env["WARPDRIVE_WSGI_APP"] = wrapper_target(spec)
+            env["WARPDRIVE_STATIC"] = json.dumps([[m.url, str(m.directory)] for m in spec.static])
+    extras = extra_args(ctx, chosen)
+    if chosen == "waitress":
+        # waitress-serve stops reading options at the app argument.
+        args[-1:-1] = extras
+    else:
+        args += extras  # last, so they override warpdrive's own choices
     argv = [str(resources.launcher(chosen)), *args]
-    return LaunchPlan(chosen, source, port_number, argv, server_argv, env, size, notes)
+    return LaunchPlan(
+        chosen, source, port_number, port_source, argv, [*program, *args], env, size, user, notes
+    )

@@ -1,23 +1,110 @@
-"""`warpdrive start`: exec the server launcher for the built app (SPEC §6)."""
+"""`warpdrive start`: hooks, migrations, checks, then exec the server (SPEC §6)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shlex
+import socket
+import subprocess
 import sys
 from pathlib import Path
 
-from warpdrive import context, detect, proc, record, servers
-from warpdrive.errors import NotBuilt
+from warpdrive import context, detect, hooks, output, proc, record, runuser, servers
+from warpdrive.context import Context
+from warpdrive.detect.spec import AppSpec
+from warpdrive.errors import BadSetting, CommandFailed, NotBuilt, PortInUse
+
+MIGRATE_CHOICES = ("auto", "on", "off")
 
 
-def prepare(src: str | Path | None, server: str | None, port: int | None):
-    """The launch plan and the environment it runs with."""
+def load(src: str | Path | None) -> tuple[Context, AppSpec]:
     ctx = context.resolve(src)
     if not ctx.built:
         raise NotBuilt(ctx.app_root)
-    spec = record.recorded_spec(ctx) or detect.detect(ctx)
+    return ctx, record.recorded_spec(ctx) or detect.detect(ctx)
+
+
+def migrate_policy(ctx: Context, spec: AppSpec) -> tuple[bool, str]:
+    """Whether start migrates, and why. `auto` migrates only SQLite, which no other
+    instance can share; a shared database is migrated once, by `warpdrive migrate`."""
+    if spec.kind != "django":
+        return False, "not a Django app"
+    if ctx.flag("DISABLE_MIGRATE"):
+        return False, "DISABLE_MIGRATE is set"
+    setting = ctx.setting("WARPDRIVE_MIGRATE", key="migrate")
+    choice = setting.value if setting else "auto"
+    if choice not in MIGRATE_CHOICES:
+        raise BadSetting(setting.name, choice, "one of " + ", ".join(MIGRATE_CHOICES))
+    if choice != "auto":
+        return choice == "on", f"{setting.source}={choice}"
+    engine = (spec.django or {}).get("database_engine") or ""
+    if engine.endswith("sqlite3"):
+        return True, "WARPDRIVE_MIGRATE=auto and the database is SQLite"
+    return False, f"WARPDRIVE_MIGRATE=auto and the database is {engine or 'unknown'}, not SQLite"
+
+
+def migrate(ctx: Context, spec: AppSpec) -> None:
+    """The migrate hook if the app has one, else `manage.py migrate --noinput`."""
+    if hooks.run(ctx, "migrate", ctx.app_root):
+        return
+    if spec.kind != "django":
+        output.step("Nothing to migrate: not a Django app and no migrate hook")
+        return
+    output.step("Running Django migrations")
+    argv = [str(ctx.app_root / "bin" / "python"), "manage.py", "migrate", "--noinput"]
+    returncode, tail = proc.run_streamed(
+        argv, proc.with_venv(ctx.environ, ctx.app_root), ctx.app_home
+    )
+    if returncode != 0:
+        raise CommandFailed("manage.py migrate", argv, returncode, tail[-1] if tail else "")
+
+
+def check_port(port: int, source: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))  # noqa: S104 - servers listen on all interfaces
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(port, source) from None
+            raise
+
+
+def readable_paths(ctx: Context, spec: AppSpec) -> list[tuple[str, Path]]:
+    """What mod_wsgi's daemon processes read: the app, its environment, its Python."""
+    python = ctx.app_root / "bin" / "python"
+    stdlib = subprocess.run(
+        [str(python), "-I", "-c", "import os; print(os.__file__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    paths = [
+        ("the app home", spec.app_home),
+        ("the app's environment", (ctx.app_root / "lib").resolve()),
+        ("the environment's Python", python.resolve()),
+    ]
+    if stdlib:
+        paths.append(("the Python standard library", Path(stdlib)))
+    paths += [("the static files", m.directory) for m in spec.static if m.directory.exists()]
+    return paths
+
+
+def prepare(
+    src: str | Path | None, server: str | None, port: int | None, run_steps: bool = True
+) -> tuple[servers.LaunchPlan, dict[str, str]]:
+    ctx, spec = load(src)
     plan = servers.plan(ctx, spec, server, port)
+    if run_steps:
+        hooks.run(ctx, "deploy", ctx.app_root)
+        wanted, why = migrate_policy(ctx, spec)
+        if wanted:
+            output.step(f"Migrating: {why}")
+            migrate(ctx, spec)
+        check_port(plan.port, plan.port_source)
+        if plan.run_user:
+            runuser.check_readable(plan.run_user, readable_paths(ctx, spec))
     env = proc.with_venv(ctx.environ, ctx.app_root)
     env.update(plan.env)
     return plan, env
@@ -29,10 +116,14 @@ def start(
     port: int | None = None,
     dry_run: bool = False,
 ) -> None:
-    plan, env = prepare(src, server, port)
+    plan, env = prepare(src, server, port, run_steps=not dry_run)
     if dry_run:
         sys.stdout.write(shlex.join(plan.argv) + "\n")
         return
+    for note in plan.notes:
+        output.notice(note)
+    output.step(f"Starting {plan.server} on port {plan.port}")
     sys.stdout.flush()
     sys.stderr.flush()
+    os.chdir(plan.env["WARPDRIVE_APP_HOME"])
     os.execve(plan.argv[0], plan.argv, env)  # noqa: S606 - an argv list, no shell

@@ -43,16 +43,18 @@ def test_info_text_shows_kind_entry_static_server_and_argv(run_wd, app_dir):
     result = run_wd("info", str(src), "--server", "gunicorn", "--port", "9123")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert (
-        "kind:         django (manage.py with settings mysite.settings; detected now)" in out
-    )
+    assert "kind:         django (manage.py with settings mysite.settings; detected now)" in out
     assert "entry point:  mysite.wsgi:application" in out
     assert "static:       /static/ -> " in out
     assert "server:       gunicorn (--server)" in out
     argv_line = next(line for line in out.splitlines() if line.startswith("argv:"))
     assert "--bind 0.0.0.0:9123" in argv_line
     assert "start-gunicorn --control-socket " in argv_line
-    assert argv_line.endswith("mysite.wsgi:application")
+    # gunicorn cannot serve static files: WhiteNoise wraps the app for it.
+    assert argv_line.endswith("warpdrive_wsgi:application")
+    data = json.loads(run_wd("info", "--json", str(src), "--server", "gunicorn").stdout)
+    assert data["launch"]["env"]["WARPDRIVE_WSGI_APP"] == "mysite.wsgi:application"
+    assert json.loads(data["launch"]["env"]["WARPDRIVE_STATIC"])[0][0] == "/static/"
     # `plan` is the same command under another name.
     again = run_wd("plan", str(src), "--server", "gunicorn", "--port", "9123")
     assert again.stdout == out

@@ -1,4 +1,4 @@
-"""`warpdrive start`: serve the built app with its production server."""
+"""`warpdrive start` and `warpdrive migrate`: serve the built app."""
 
 from __future__ import annotations
 
@@ -21,8 +21,17 @@ Examples:
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default $PORT or 8080).")
 @click.option("--dry-run", is_flag=True, help="Print the argv that would be exec'd, and exit.")
 def start(directory: str | None, server: str | None, port: int | None, dry_run: bool) -> None:
-    """Exec the app's server (it replaces warpdrive, so it gets signals directly)."""
+    """Run the deploy hook and (for SQLite) Django migrations, then exec the app's
+    server: it replaces warpdrive, so it gets signals directly."""
     launcher.start(directory, server, port, dry_run)
 
 
-COMMANDS = [start]
+@click.command(epilog="\b\nExample:\n  warpdrive migrate")
+@click.argument("directory", required=False, type=click.Path(file_okay=True))
+def migrate(directory: str | None) -> None:
+    """Run the app's migrations now: the migrate hook, or Django's migrate."""
+    ctx, spec = launcher.load(directory)
+    launcher.migrate(ctx, spec)
+
+
+COMMANDS = [start, migrate]

@@ -1,0 +1,64 @@
+"""MOD_WSGI_* variables: each names a `mod_wsgi-express start-server` option.
+
+MOD_WSGI_RELOAD_ON_CHANGES=1 gives --reload-on-changes; MOD_WSGI_MAX_CLIENTS=40
+gives --max-clients 40; options with two values take them space-separated
+(MOD_WSGI_URL_ALIAS="/media /srv/media"). The table of options is
+mod_wsgi_options.txt beside this file, read from the pinned mod_wsgi's own --help
+(`make mod-wsgi-options` regenerates it; a test checks it against the installed one).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from functools import cache
+from pathlib import Path
+
+from warpdrive.errors import BadSetting
+
+OPTIONS_FILE = Path(__file__).with_name("mod_wsgi_options.txt")
+PREFIX = "MOD_WSGI_"
+# Decided by warpdrive from other settings; the variables are still read for them
+# (MOD_WSGI_PROCESSES, MOD_WSGI_THREADS in sizing) or would fight PORT.
+MANAGED = {"port", "processes", "threads"}
+_OPTION = re.compile(r"^  --([a-z0-9-]+)((?: [A-Z][A-Z0-9|_.:-]*)*)")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+def parse_help(text: str) -> dict[str, int]:
+    """option name -> number of values, from `start-server --help` output."""
+    return {m.group(1): len(m.group(2).split()) for m in map(_OPTION.match, text.splitlines()) if m}
+
+
+@cache
+def options() -> dict[str, int]:
+    table = {}
+    for line in OPTIONS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, nargs = line.split()
+            table[name] = int(nargs)
+    return table
+
+
+def variable_for(option: str) -> str:
+    return PREFIX + option.upper().replace("-", "_")
+
+
+def arguments(environ: dict[str, str]) -> list[str]:
+    """The start-server arguments the MOD_WSGI_* variables in `environ` ask for."""
+    args = []
+    for option, nargs in sorted(options().items()):
+        if option in MANAGED:
+            continue
+        value = environ.get(variable_for(option))
+        if value is None:
+            continue
+        if nargs == 0:
+            if value.strip().lower() not in _FALSE:
+                args.append(f"--{option}")
+            continue
+        values = shlex.split(value) if nargs > 1 else [value]
+        if len(values) != nargs:
+            raise BadSetting(variable_for(option), value, f"{nargs} space-separated values")
+        args += [f"--{option}", *values]
+    return args
