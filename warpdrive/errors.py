@@ -427,8 +427,9 @@ class UnreadableForRunUser(WarpdriveError):
     def hint(self) -> str:
         return (
             f"make {self.path} and its parent directories readable by {self.user}, set "
-            "WARPDRIVE_RUN_USER to a user who can read them, or base the environment on a "
-            "system Python (warpdrive activate NAME --python /usr/bin/python3)"
+            "WARPDRIVE_RUN_USER to a user who can read them, or recreate the environment on a "
+            "system Python (warpdrive destroy NAME, then warpdrive activate NAME "
+            "--python /usr/bin/python3)"
         )
 
 
