@@ -23,51 +23,76 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes, dict[str, str]]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read(), {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        conn.close()
+
+
 @dataclass
 class Server:
     port: int
     process: subprocess.Popen
+    log: Path
 
     def get(self, path: str, timeout: float = 30) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            return response.status, response.read()
-        finally:
-            conn.close()
+        status, body, _ = get(self.port, path, timeout)
+        return status, body
 
     def header(self, path: str, name: str) -> str | None:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            return response.getheader(name)
-        finally:
-            conn.close()
+        return get(self.port, path)[2].get(name.lower())
 
 
-def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+def wait_for_http(port: int, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    """Until the server answers a request (any status): listening is not enough for
+    servers that bind before their workers are ready."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"server exited with {process.returncode}:\n{log.read_text()}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            get(port, "/", timeout=5)
             return
-        time.sleep(0.1)
-    raise AssertionError(f"server did not listen on {port} in {timeout}s:\n{log.read_text()}")
+        time.sleep(0.2)
+    raise AssertionError(f"server did not answer on {port} in {timeout}s:\n{log.read_text()}")
+
+
+def stop(process: subprocess.Popen, timeout: float = 20) -> float:
+    """SIGTERM, then wait; returns the seconds it took the server to exit."""
+    began = time.monotonic()
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return time.monotonic() - began
 
 
 @contextlib.contextmanager
 def serving(
-    env: dict[str, str], src: Path, server: str | None = None, extra: dict[str, str] | None = None
+    env: dict[str, str],
+    src: Path,
+    server: str | None = None,
+    extra: dict[str, str] | None = None,
+    warpdrive: str = WARPDRIVE,
+    user: str | None = None,
+    args: tuple[str, ...] = (),
 ) -> Iterator[Server]:
+    """`warpdrive start` in its own session (so a stuck server can be killed whole),
+    as `user` if given."""
     port = free_port()
     log = src.parent / f"server-{port}.log"
-    argv = [WARPDRIVE, "start", str(src), "--port", str(port)]
+    argv = [warpdrive, "start", str(src), "--port", str(port), *args]
     if server:
         argv += ["--server", server]
+    as_user = {"user": user, "group": user, "extra_groups": []} if user else {}
     with log.open("wb") as out:
         process = subprocess.Popen(
             argv,
@@ -75,16 +100,12 @@ def serving(
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            **as_user,
         )
     try:
-        wait_for_port(port, process, log)
-        yield Server(port, process)
+        wait_for_http(port, process, log)
+        yield Server(port, process, log)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop(process)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # anything the server left behind

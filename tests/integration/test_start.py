@@ -1,0 +1,429 @@
+"""`warpdrive start` against real servers on loopback ports: every app kind under
+every server, as root (as CI runs) and as an ordinary user."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, FIXTURES, IN_CI, ROOT, base_env, require_tool
+from tests.integration.serving import free_port, get, serving
+
+SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
+BODIES = {
+    "django": b"Hello from Django",
+    "paste": b"Hello from Paste",
+    "wsgi": b"Hello from WSGI",
+    "python": b"Hello from Python",
+    "shell": b"Hello from shell",
+}
+SYSTEM_PYTHON = "/usr/bin/python3.11"
+USER = "wdtest"
+
+
+def need_system_python() -> str:
+    if not Path(SYSTEM_PYTHON).exists():
+        message = f"{SYSTEM_PYTHON} is missing (.ci/run installs python3-venv)"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    return SYSTEM_PYTHON
+
+
+def need_user() -> str:
+    try:
+        import pwd
+
+        pwd.getpwnam(USER)
+    except KeyError:
+        message = f"user {USER} is missing (.ci/run creates it)"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    return USER
+
+
+@pytest.fixture(scope="session")
+def open_dir():
+    """A world-readable work directory: mod_wsgi's unprivileged user and the ordinary
+    test user must reach the apps (pytest's own temp dirs are private to root)."""
+    path = Path(tempfile.mkdtemp(prefix="warpdrive-open-", dir="/tmp"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def copy_app(name: str, target: Path) -> Path:
+    source = EXAMPLES / name if (EXAMPLES / name).is_dir() else FIXTURES / name
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+class Apps:
+    """Apps copied under one WARPDRIVE_HOME, each with its environment made on
+    Debian's Python, which unprivileged users can read."""
+
+    def __init__(self, base: Path, env: dict[str, str], warpdrive: str, user: str | None = None):
+        self.base, self.env, self.warpdrive, self.user = base, env, warpdrive, user
+        self.paths: dict[str, Path] = {}
+
+    def run(self, *args: str, cwd: Path, extra: dict | None = None) -> subprocess.CompletedProcess:
+        as_user = {"user": self.user, "group": self.user, "extra_groups": []} if self.user else {}
+        return subprocess.run(
+            [self.warpdrive, *args],
+            cwd=cwd,
+            env={**self.env, **(extra or {})},
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+            **as_user,
+        )
+
+    def app(self, name: str) -> Path:
+        if name not in self.paths:
+            src = copy_app(name, self.base / "src" / name)
+            if self.user:
+                subprocess.run(
+                    ["chown", "-R", f"{self.user}:{self.user}", str(self.base)], check=True
+                )
+            python = [] if self.user else ["--python", need_system_python()]
+            result = self.run("activate", *python, cwd=src)
+            assert result.returncode == 0, result.stderr
+            self.paths[name] = src
+        return self.paths[name]
+
+    def build(self, name: str, server: str | None = None) -> Path:
+        src = self.app(name)
+        result = self.run("build", *(["--server", server] if server else []), cwd=src)
+        assert result.returncode == 0, result.stderr
+        return src
+
+
+@pytest.fixture(scope="session")
+def root_apps(open_dir, shared_cache) -> Apps:
+    base = open_dir / "root"
+    base.mkdir()
+    env = {**base_env(base / "home"), "WARPDRIVE_CACHE_DIR": str(shared_cache)}
+    return Apps(base, env, str(Path(sys.executable).parent / "warpdrive"))
+
+
+@pytest.fixture(scope="session")
+def user_apps(open_dir) -> Apps:
+    """warpdrive installed from this checkout on Debian's Python, run as an ordinary user."""
+    user = need_user()
+    base = open_dir / "user"
+    base.mkdir()
+    venv = open_dir / "wd-venv"
+    subprocess.run([need_system_python(), "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin/pip"), "install", "-q", str(ROOT)], check=True, cwd=open_dir)
+    home = Path(f"/home/{user}")
+    env = {
+        **base_env(base / "home"),
+        "HOME": str(home),
+        "USER": user,
+        "LOGNAME": user,
+        "WARPDRIVE_CACHE_DIR": str(base / "cache"),
+    }
+    return Apps(base, env, str(venv / "bin/warpdrive"), user)
+
+
+def check_serves(server, kind: str) -> None:
+    status, body = server.get("/")
+    assert (status, body) == (200, BODIES[kind]), server.log.read_text()
+    if kind == "django":
+        status, _, headers = get(server.port, "/static/admin/css/base.css")
+        assert status == 200
+        assert headers["content-type"].startswith("text/css")
+
+
+MATRIX = [(kind, server) for kind in ("wsgi", "django", "paste") for server in SERVERS]
+
+
+@pytest.mark.parametrize(("kind", "server"), MATRIX)
+def test_matrix_as_root(root_apps, kind, server):
+    if server == "mod_wsgi":
+        require_tool("apxs")
+    src = root_apps.build(kind, server)
+    with serving(root_apps.env, src, server) as running:
+        check_serves(running, kind)
+
+
+@pytest.mark.parametrize("kind", ["python", "shell"])
+def test_own_server_kinds_as_root(root_apps, kind):
+    src = root_apps.build(kind)
+    with serving(root_apps.env, src) as running:
+        check_serves(running, kind)
+
+
+@pytest.mark.parametrize(("kind", "server"), [*MATRIX, ("python", None), ("shell", None)])
+def test_matrix_as_an_ordinary_user(user_apps, kind, server):
+    if server == "mod_wsgi":
+        require_tool("apxs")
+    src = user_apps.build(kind, server)
+    with serving(
+        user_apps.env, src, server, warpdrive=user_apps.warpdrive, user=user_apps.user
+    ) as running:
+        check_serves(running, kind)
+        if server == "mod_wsgi":
+            # No user switch without root: the server runs as the user who started it.
+            argv = user_apps.run("start", "--dry-run", "--server", "mod_wsgi", cwd=src).stdout
+            assert "--user" not in argv
+
+
+def test_started_process_is_the_server_itself(root_apps):
+    """After the exec chain (warpdrive, launcher, server) no shell or Python parent
+    is left: the PID `start` had is the server's."""
+    src = root_apps.build("wsgi", "gunicorn")
+    with serving(root_apps.env, src, "gunicorn") as running:
+        cmdline = Path(f"/proc/{running.process.pid}/cmdline").read_bytes().split(b"\0")
+        assert any(b"gunicorn" in part for part in cmdline[:2]), cmdline
+        assert not any(
+            part.endswith(b"/warpdrive") or part.endswith(b"start-gunicorn") for part in cmdline
+        )
+        assert os.readlink(f"/proc/{running.process.pid}/exe") != "/usr/bin/dash"
+
+
+def test_dry_run_prints_the_exact_argv(root_apps):
+    src = root_apps.build("wsgi", "gunicorn")
+    result = root_apps.run("start", "--dry-run", "--server", "gunicorn", "--port", "9345", cwd=src)
+    assert result.returncode == 0, result.stderr
+    info = json.loads(
+        root_apps.run("info", "--json", "--server", "gunicorn", "--port", "9345", cwd=src).stdout
+    )
+    import shlex
+
+    assert shlex.split(result.stdout) == info["launch"]["argv"]
+    assert Path(info["launch"]["argv"][0]).name == "start-gunicorn"
+
+
+def test_auto_serves_with_mod_wsgi_when_installed_else_gunicorn(root_apps):
+    require_tool("apxs")
+    src = root_apps.build("wsgi", "gunicorn")
+    result = root_apps.run("start", "--dry-run", cwd=src)
+    assert Path(result.stdout.split()[0]).name == "start-gunicorn"
+    with serving(root_apps.env, src) as running:
+        check_serves(running, "wsgi")
+    assert (
+        "notice: mod_wsgi is not installed, so gunicorn serves the app" in running.log.read_text()
+    )
+    src = root_apps.build("wsgi", "mod_wsgi")
+    result = root_apps.run("start", "--dry-run", cwd=src)
+    assert Path(result.stdout.split()[0]).name == "start-mod_wsgi"
+
+
+def test_port_from_port_variables_and_flag(root_apps):
+    src = root_apps.build("wsgi", "gunicorn")
+    for extra, args, expected in (
+        ({}, (), "8080"),
+        ({"WARPDRIVE_HTTP_PORT": "8111"}, (), "8111"),
+        ({"PORT": "8222", "WARPDRIVE_HTTP_PORT": "8111"}, (), "8222"),
+        ({"PORT": "8222"}, ("--port", "8333"), "8333"),
+    ):
+        out = root_apps.run(
+            "start", "--dry-run", "--server", "gunicorn", *args, cwd=src, extra=extra
+        )
+        assert f"--bind 0.0.0.0:{expected}" in out.stdout, (extra, args, out.stderr)
+
+
+def test_port_in_use(root_apps):
+    import socket
+
+    src = root_apps.build("wsgi", "gunicorn")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = root_apps.run("start", "--server", "gunicorn", cwd=src, extra={"PORT": str(port)})
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip().splitlines()[-2]
+        == f"error: port {port} (from env PORT) is already in use"
+    )
+
+
+def test_migrations_run_at_start_for_sqlite(root_apps):
+    src = root_apps.build("django", "gunicorn")
+    database = src / "db.sqlite3"
+    database.unlink(missing_ok=True)
+    with serving(root_apps.env, src, "gunicorn") as running:
+        assert running.get("/admin/login/")[0] == 200
+    assert "Migrating: WARPDRIVE_MIGRATE=auto and the database is SQLite" in running.log.read_text()
+    with sqlite3.connect(database) as db:
+        applied = db.execute("select count(*) from django_migrations").fetchone()[0]
+    assert applied > 10
+
+
+@pytest.mark.parametrize("extra", [{"WARPDRIVE_MIGRATE": "off"}, {"DISABLE_MIGRATE": "1"}])
+def test_migrations_switched_off(root_apps, extra):
+    src = root_apps.build("django", "gunicorn")
+    database = src / "db.sqlite3"
+    database.unlink(missing_ok=True)
+    with serving(root_apps.env, src, "gunicorn", extra=extra) as running:
+        assert running.get("/")[0] == 200
+    assert "Migrating" not in running.log.read_text()
+    assert not database.exists() or database.stat().st_size == 0
+    result = root_apps.run("migrate", cwd=src, extra=extra)
+    assert result.returncode == 0, result.stderr
+    assert "-----> Running Django migrations" in result.stderr
+    with sqlite3.connect(database) as db:
+        assert db.execute("select count(*) from django_migrations").fetchone()[0] > 10
+
+
+def test_server_args_are_passed_literally(root_apps, tmp_path):
+    src = root_apps.build("wsgi_slow", "gunicorn")
+    mark = Path(tempfile.gettempdir()) / f"warpdrive-injected-{os.getpid()}"
+    args_file = src / ".warpdrive/server_args/gunicorn"
+    args_file.parent.mkdir(parents=True, exist_ok=True)
+    args_file.write_text(f"--env\nMARK=$(touch {mark}) `touch {mark}` ; touch {mark}\n")
+    try:
+        with serving(root_apps.env, src, "gunicorn") as running:
+            status, body = running.get("/env/MARK")
+        assert status == 200
+        assert body.decode() == f"$(touch {mark}) `touch {mark}` ; touch {mark}"
+        assert not mark.exists()
+    finally:
+        args_file.unlink()
+
+
+def test_server_args_from_pyproject(root_apps):
+    src = root_apps.build("wsgi_slow", "uwsgi")
+    (src / "pyproject.toml").write_text(
+        '[tool.warpdrive.server-args]\nuwsgi = ["--env", "MARK=from pyproject"]\n'
+    )
+    try:
+        with serving(root_apps.env, src, "uwsgi") as running:
+            assert running.get("/env/MARK") == (200, b"from pyproject")
+    finally:
+        (src / "pyproject.toml").unlink()
+
+
+def test_deploy_hook_runs_at_every_start(root_apps):
+    src = root_apps.build("wsgi_slow", "gunicorn")
+    hook = src / ".warpdrive/action_hooks/deploy"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text(
+        '#!/bin/sh\necho "deploy hook on port $PORT" >> "$WARPDRIVE_APP_ROOT/data/deploys"\n'
+    )
+    hook.chmod(0o755)
+    try:
+        for _ in range(2):
+            with serving(root_apps.env, src, "gunicorn") as running:
+                assert running.get("/")[0] == 200
+        deploys = Path(root_apps.env["WARPDRIVE_HOME"], "warpdrive+wsgi_slow/data/deploys")
+        assert len(deploys.read_text().splitlines()) == 2
+    finally:
+        hook.unlink()
+
+
+def test_mod_wsgi_reload_on_changes(root_apps):
+    require_tool("apxs")
+    src = root_apps.build("wsgi_slow", "mod_wsgi")
+    wsgi = src / "wsgi.py"
+    original = wsgi.read_text()
+    try:
+        with serving(
+            root_apps.env, src, "mod_wsgi", extra={"MOD_WSGI_RELOAD_ON_CHANGES": "1"}
+        ) as running:
+            assert running.get("/") == (200, b"fixture ok")
+            wsgi.write_text(original.replace('b"fixture ok"', 'b"fixture changed"'))
+            deadline = time.monotonic() + 20
+            while running.get("/")[1] != b"fixture changed" and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert running.get("/") == (200, b"fixture changed")
+    finally:
+        wsgi.write_text(original)
+
+
+def test_mod_wsgi_variables_become_options(root_apps):
+    require_tool("apxs")
+    src = root_apps.build("wsgi_slow", "mod_wsgi")
+    extra = {
+        "MOD_WSGI_MAX_CLIENTS": "40",
+        "MOD_WSGI_RELOAD_ON_CHANGES": "1",
+        "MOD_WSGI_ENABLE_SENDFILE": "0",
+        "MOD_WSGI_URL_ALIAS": "/media /srv/media",
+    }
+    out = root_apps.run("start", "--dry-run", "--server", "mod_wsgi", cwd=src, extra=extra).stdout
+    assert "--max-clients 40" in out
+    assert "--reload-on-changes" in out
+    assert "--enable-sendfile" not in out
+    assert "--url-alias /media /srv/media" in out
+    bad = root_apps.run(
+        "start",
+        "--dry-run",
+        "--server",
+        "mod_wsgi",
+        cwd=src,
+        extra={"MOD_WSGI_URL_ALIAS": "/media"},
+    )
+    assert bad.returncode == 2
+    assert "error: MOD_WSGI_URL_ALIAS='/media' is not valid" in bad.stderr
+
+
+def test_mod_wsgi_option_table_matches_the_installed_mod_wsgi(root_apps):
+    require_tool("apxs")
+    from warpdrive import mod_wsgi
+
+    src = root_apps.build("wsgi_slow", "mod_wsgi")
+    express = Path(root_apps.env["WARPDRIVE_HOME"], "warpdrive+wsgi_slow/bin/mod_wsgi-express")
+    text = subprocess.run(
+        [str(express), "start-server", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=src,
+    ).stdout
+    assert mod_wsgi.parse_help(text) == mod_wsgi.options()
+
+
+def test_root_checks_what_mod_wsgi_user_cannot_read(root_apps):
+    require_tool("apxs")
+    src = root_apps.build("wsgi_slow", "mod_wsgi")
+    src.chmod(0o700)
+    try:
+        result = root_apps.run(
+            "start", "--server", "mod_wsgi", cwd=src, extra={"PORT": str(free_port())}
+        )
+    finally:
+        src.chmod(0o755)
+    assert result.returncode == 2
+    assert (
+        f"error: user www-data, whom mod_wsgi runs the app as, cannot read the app home {src}"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_root_refuses_a_python_the_run_user_cannot_read(root_apps, tmp_path):
+    """An environment on a Python under /root (as pyenv installs it) is caught before
+    Apache starts, instead of every request failing with 504."""
+    require_tool("apxs")
+    src = copy_app("wsgi_slow", root_apps.base / "src" / "private-python")
+    private = sys._base_executable
+    if not private.startswith("/root/"):
+        pytest.skip("warpdrive's own Python is not under /root here")
+    assert root_apps.run("activate", "--python", private, cwd=src).returncode == 0
+    assert root_apps.run("build", "--server", "mod_wsgi", cwd=src).returncode == 0
+    result = root_apps.run(
+        "start", "--server", "mod_wsgi", cwd=src, extra={"PORT": str(free_port())}
+    )
+    assert result.returncode == 2
+    assert "cannot read the environment's Python /root/" in result.stderr
+
+
+def test_run_user_setting(root_apps):
+    require_tool("apxs")
+    src = root_apps.build("wsgi_slow", "mod_wsgi")
+    out = root_apps.run(
+        "start", "--dry-run", cwd=src, extra={"WARPDRIVE_RUN_USER": "nobody"}
+    ).stdout
+    assert "--user nobody --group nogroup" in out
+    missing = root_apps.run("start", "--dry-run", cwd=src, extra={"WARPDRIVE_RUN_USER": "ghost"})
+    assert missing.returncode == 2
+    assert "error: user 'ghost' (from env WARPDRIVE_RUN_USER) does not exist" in missing.stderr
