@@ -67,6 +67,13 @@ def link_generation(app_root: Path, gen: Path) -> None:
     skip = ("CACHEDIR.TAG",)
     names = {p.name for p in gen.iterdir() if not p.name.startswith(".") and p.name not in skip}
     for name in sorted(names):
+        entry = app_root / name
+        if entry.exists() and not entry.is_symlink():
+            # A plain venv from before generations: move it aside whole (a rename, so
+            # a process still running from it keeps its open files).
+            aside = app_root / GENERATIONS / f"replaced-{gen.name}"
+            aside.mkdir(parents=True, exist_ok=True)
+            entry.rename(aside / name)
         tmp = app_root / f".{name}.link"
         tmp.unlink(missing_ok=True)
         tmp.symlink_to(Path(GENERATIONS) / gen.name / name)

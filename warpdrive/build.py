@@ -97,7 +97,8 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
     timings = Timings()
     app_root = ctx.app_root
     appenv.prune(app_root)  # generations left by an interrupted build
-    current = appenv.current_generation(app_root)
+    # An environment made before generations existed is a plain venv: use it as is.
+    current = appenv.current_generation(app_root) or app_root
     if ctx.file_keys:
         output.step(f"Loaded .warpdrive/environment ({len(ctx.file_keys)} settings)")
 
@@ -105,8 +106,7 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
         hooks.run(ctx, "pre-build", current)
 
     previous = record.load(app_root)
-    known = record.recorded_spec(ctx, previous)
-    spec = known or detect_kind(ctx)
+    spec = record.recorded_spec(ctx, previous) or detect_kind(ctx)
     server, notes = servers.build_server(ctx, spec, server_flag)
     for note in notes:
         output.notice(note)
@@ -131,19 +131,23 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
         "pins": pins.digest(),
     }
     reuse = previous is not None and previous.get("inputs") == inputs
+    known = spec if reuse and record.recorded_spec(ctx, previous) else None
     if reuse:
         output.step("Dependencies unchanged since the last build: skipping installation")
         venv = current
     else:
         with timings.step("install"):
             venv = new_environment(ctx, python, installer, source, server, previous, inputs)
+        # pip's version is the new environment's own, so the next build compares alike.
+        installer = installers.choose(app_root, venv)
+        inputs["installer"] = installer.version
 
     try:
         with timings.step("build hook"):
             hooks.run(ctx, "build", venv)
         if known is None:
             spec = detect.detect(dataclasses.replace(ctx, python=venv / "bin" / "python"))
-        fingerprint = record.source_fingerprint(ctx.app_home)
+        fingerprint = record.source_fingerprint(ctx.app_home, skip=collect_root(ctx, spec))
         with timings.step("collectstatic"):
             collectstatic(ctx, spec, venv, reuse and previous.get("source") == fingerprint)
     except BaseException:
@@ -191,7 +195,9 @@ def new_environment(ctx: Context, python: str, installer, source, server, previo
     output.step(f"Creating a new virtualenv with Python {version} ({path})")
     venv = appenv.new_generation(ctx.app_root, python)
     try:
-        if source is None:
+        if source is None and ctx.setting("WARPDRIVE_DEPENDENCIES", key="dependencies"):
+            output.step("Dependencies are switched off (WARPDRIVE_DEPENDENCIES=none)")
+        elif source is None:
             output.step(
                 "No dependency file found (requirements.txt, Pipfile.lock, poetry.lock, "
                 "uv.lock, pyproject.toml, setup.py): nothing to install"
@@ -218,6 +224,15 @@ def new_environment(ctx: Context, python: str, installer, source, server, previo
     return venv
 
 
+def collect_root(ctx: Context, spec: AppSpec) -> Path | None:
+    """Where Django's collectstatic writes: its STATIC_ROOT, or the one warpdrive
+    supplies; None when STATIC_URL is not served from here (a CDN URL)."""
+    facts = spec.django or {}
+    if spec.kind != "django" or not (facts.get("static_url") or "").startswith("/"):
+        return None
+    return Path(facts["static_root"]) if facts.get("static_root") else ctx.app_root / "static"
+
+
 def has_distribution(venv: Path, name: str) -> bool:
     return any(venv.glob(f"lib/python*/site-packages/{name}-*.dist-info"))
 
@@ -231,10 +246,10 @@ def collectstatic(ctx: Context, spec: AppSpec, venv: Path, unchanged: bool) -> N
     if not spec.django.get("staticfiles"):
         output.step("Skipping collectstatic: django.contrib.staticfiles is not in INSTALLED_APPS")
         return
-    if not spec.static:
+    root = collect_root(ctx, spec)
+    if root is None:
         output.step("Skipping collectstatic: STATIC_URL is not a local path, nothing to serve")
         return
-    root = spec.static[0].directory
     if unchanged and root.is_dir():
         output.step("Source unchanged since the last build: skipping collectstatic")
         return

@@ -112,12 +112,16 @@ def recorded_spec(ctx: Context, data: dict | None = None):
     return AppSpec.from_json(data["spec"])
 
 
-def source_fingerprint(root: Path) -> str:
+def source_fingerprint(root: Path, skip: Path | None = None) -> str:
     """Names, sizes and modification times of the source files: cheap, and changes
-    when any file is edited, added or removed."""
+    when any file is edited, added or removed. `skip` is a directory the build itself
+    writes into (a STATIC_ROOT inside the source)."""
     h = hashlib.sha256()
+    skip_path = str(skip) if skip else None
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SKIP_DIRS and os.path.join(dirpath, d) != skip_path
+        )
         for name in sorted(filenames):
             if name.endswith(SKIP_SUFFIXES):
                 continue

@@ -12,7 +12,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 
-from warpdrive import mod_wsgi, resources, runuser, sizing
+from warpdrive import mod_wsgi, record, resources, runuser, sizing
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import BadConfigFile, BadSetting, ServerNotInstallable
@@ -91,13 +91,7 @@ def choose_server(
     if name != "auto":
         return name, source, []
     if ctx.has_env:
-        if (ctx.app_root / "bin" / EXECUTABLES["mod_wsgi"]).exists():
-            return "mod_wsgi", f"{source} auto: mod_wsgi is installed", []
-        return (
-            "gunicorn",
-            f"{source} auto",
-            ["mod_wsgi is not installed, so gunicorn serves the app"],
-        )
+        return _auto_installed(ctx, source)
     if apache_dev_available():
         return "mod_wsgi", f"{source} auto: build installs mod_wsgi (Apache dev files found)", []
     return (
@@ -105,6 +99,28 @@ def choose_server(
         f"{source} auto",
         ["Apache development files (apxs) are missing, so build installs gunicorn, not mod_wsgi"],
     )
+
+
+def _auto_installed(ctx: Context, source: str) -> tuple[str, str, list[str]]:
+    """`auto` for a built app: the server its last build installed, else mod_wsgi
+    when installed, else gunicorn."""
+
+    def installed(server: str) -> bool:
+        return (ctx.app_root / "bin" / EXECUTABLES[server]).exists()
+
+    notes = (
+        [] if installed("mod_wsgi") else ["mod_wsgi is not installed, so gunicorn serves the app"]
+    )
+    built = (record.load(ctx.app_root) or {}).get("server")
+    if built in WSGI_SERVERS and installed(built):
+        return (
+            built,
+            f"{source} auto: the server the last build installed",
+            notes if built == "gunicorn" else [],
+        )
+    if installed("mod_wsgi"):
+        return "mod_wsgi", f"{source} auto: mod_wsgi is installed", []
+    return "gunicorn", f"{source} auto", notes
 
 
 def build_server(

@@ -125,7 +125,7 @@ def install_arguments(source: DependencySource, work: Path, uv: str | None) -> l
     if name == "Pipfile.lock":
         lines = lockfiles.pipfile_lock(home / name)
     elif name == "poetry.lock":
-        lines = lockfiles.poetry_lock(home / name, home / "pyproject.toml")
+        lines = lockfiles.poetry_lock(home / name, home / "pyproject.toml", work / "bin" / "python")
     else:
         lines = lockfiles.uv_lock(home / name, uv)
     pinned = work / "warpdrive-locked-requirements.txt"

@@ -33,6 +33,13 @@ class Installer:
         env = proc.with_venv(environ, venv)
         if self.name == "uv":
             env["UV_CACHE_DIR"] = str(self.cache)
+            # uv reads only its own variables; pip's are what users (and OpenShift) set.
+            for pip_name, uv_name in (
+                ("PIP_INDEX_URL", "UV_INDEX_URL"),
+                ("PIP_EXTRA_INDEX_URL", "UV_EXTRA_INDEX_URL"),
+            ):
+                if pip_name in env and uv_name not in env:
+                    env[uv_name] = env[pip_name]
         else:
             env["PIP_CACHE_DIR"] = str(self.cache)
         return env

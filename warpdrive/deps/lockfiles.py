@@ -49,11 +49,40 @@ def pipfile_lock(path: Path) -> list[str]:
     return lines
 
 
-def _applies(marker: str | None) -> bool:
+# Run by the app's Python: the values PEP 508 markers are evaluated against.
+_MARKER_ENV_CODE = """
+import json, os, platform, sys
+v = sys.implementation.version
+impl = f"{v.major}.{v.minor}.{v.micro}"
+if v.releaselevel != "final":
+    impl += v.releaselevel[0] + str(v.serial)
+print(json.dumps({
+    "implementation_name": sys.implementation.name, "implementation_version": impl,
+    "os_name": os.name, "platform_machine": platform.machine(),
+    "platform_python_implementation": platform.python_implementation(),
+    "platform_release": platform.release(), "platform_system": platform.system(),
+    "platform_version": platform.version(), "python_full_version": platform.python_version(),
+    "python_version": ".".join(platform.python_version_tuple()[:2]), "sys_platform": sys.platform,
+}))
+"""
+
+
+def marker_environment(python: Path) -> dict[str, str]:
+    """The marker values of the app's Python, which may not be warpdrive's."""
+    result = subprocess.run(
+        [str(python), "-I", "-S", "-c", _MARKER_ENV_CODE],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return json.loads(result.stdout) if result.returncode == 0 else {}
+
+
+def _applies(marker: str | None, environment: dict[str, str]) -> bool:
     if not marker:
         return True
     try:
-        return Marker(marker).evaluate()
+        return Marker(marker).evaluate(environment or None)
     except InvalidMarker:
         return True  # poetry writes some markers packaging cannot parse; keep the package
 
@@ -67,9 +96,10 @@ def _poetry_constraints(spec) -> list[dict]:
     return [s for s in spec if isinstance(s, dict)]
 
 
-def poetry_lock(path: Path, pyproject: Path) -> list[str]:
+def poetry_lock(path: Path, pyproject: Path, python: Path) -> list[str]:
     """The packages the project's main dependencies need, walked through the lock's
-    dependency graph with environment markers evaluated for this machine."""
+    dependency graph with environment markers evaluated for the app's Python."""
+    environment = marker_environment(python)
     lock = _load_toml(path)
     project = _load_toml(pyproject) if pyproject.is_file() else {}
     packages = {canonicalize_name(p["name"]): p for p in lock.get("package", [])}
@@ -80,7 +110,7 @@ def poetry_lock(path: Path, pyproject: Path) -> list[str]:
         if name.lower() == "python":
             continue
         for c in _poetry_constraints(spec):
-            if not c.get("optional") and _applies(c.get("markers")):
+            if not c.get("optional") and _applies(c.get("markers"), environment):
                 queue.append((canonicalize_name(name), frozenset(c.get("extras", []))))
     for text in project.get("project", {}).get("dependencies", []):
         try:
@@ -89,7 +119,7 @@ def poetry_lock(path: Path, pyproject: Path) -> list[str]:
             raise BadConfigFile(
                 pyproject, f"bad dependency {text!r}: {exc}", "fix pyproject.toml"
             ) from exc
-        if _applies(str(req.marker) if req.marker else None):
+        if _applies(str(req.marker) if req.marker else None, environment):
             queue.append((canonicalize_name(req.name), frozenset(req.extras)))
 
     chosen: dict[str, set[str]] = {}
@@ -116,7 +146,7 @@ def poetry_lock(path: Path, pyproject: Path) -> list[str]:
             for c in _poetry_constraints(spec):
                 if c.get("optional") and dep_name not in wanted_optional:
                     continue
-                if _applies(c.get("markers")):
+                if _applies(c.get("markers"), environment):
                     queue.append((dep_name, frozenset(c.get("extras", []))))
     lines = []
     for name in sorted(chosen):
