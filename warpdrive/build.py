@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from warpdrive import (
     __version__,
     appenv,
@@ -127,7 +129,7 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
         },
         "python": python_identity(python),
         "installer": installer.version,
-        "server_package": pins.server_requirement(server) if server else None,
+        "server_package": pins.server_requirements(server) if server else None,
         "pins": pins.digest(),
     }
     reuse = previous is not None and previous.get("inputs") == inputs
@@ -208,16 +210,8 @@ def new_environment(ctx: Context, python: str, installer, source, server, previo
             )
             args = deps.install_arguments(source, venv, installer.program)
             installer.install(venv, args, source.format.name, ctx.environ, ctx.app_home)
-        if server and not (venv / "bin" / servers.EXECUTABLES[server]).exists():
-            requirement = pins.server_requirement(server)
-            output.step(f"Installing server {requirement} (the app does not list it)")
-            installer.install(venv, [requirement], requirement, ctx.environ, ctx.app_home)
-        elif server:
-            output.step(f"Server {server} is installed by the app's own dependencies")
-        if server in servers.NEEDS_WHITENOISE and not has_distribution(venv, "whitenoise"):
-            requirement = pins.pins()["static"]["whitenoise"]
-            output.step(f"Installing {requirement} to serve static files with {server}")
-            installer.install(venv, [requirement], requirement, ctx.environ, ctx.app_home)
+        if server:
+            install_server(ctx, installer, venv, server)
     except BaseException:
         shutil.rmtree(venv, ignore_errors=True)
         raise
@@ -233,8 +227,24 @@ def collect_root(ctx: Context, spec: AppSpec) -> Path | None:
     return Path(facts["static_root"]) if facts.get("static_root") else ctx.app_root / "static"
 
 
+def install_server(ctx: Context, installer, venv: Path, server: str) -> None:
+    """The server's packages from pins.toml, those the app's dependencies lack."""
+    wanted = pins.server_requirements(server)
+    missing = [r for r in wanted if not has_distribution(venv, r.partition("==")[0])]
+    if not missing:
+        output.step(f"Server {server} is installed by the app's own dependencies")
+        return
+    listed = "" if wanted[0] in missing else f" ({server} itself comes with the app)"
+    output.step(f"Installing server packages {' '.join(missing)}{listed}")
+    installer.install(venv, missing, " ".join(missing), ctx.environ, ctx.app_home)
+
+
 def has_distribution(venv: Path, name: str) -> bool:
-    return any(venv.glob(f"lib/python*/site-packages/{name}-*.dist-info"))
+    wanted = canonicalize_name(name)
+    return any(
+        canonicalize_name(dist.name.rsplit("-", 1)[0]) == wanted
+        for dist in venv.glob("lib/python*/site-packages/*.dist-info")
+    )
 
 
 def collectstatic(ctx: Context, spec: AppSpec, venv: Path, unchanged: bool) -> None:

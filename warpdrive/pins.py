@@ -16,8 +16,9 @@ def pins() -> dict:
         return tomllib.load(fh)
 
 
-def server_requirement(server: str) -> str:
-    return pins()["servers"][server]
+def server_requirements(server: str) -> list[str]:
+    """The server's package first, then what warpdrive needs beside it."""
+    return list(pins()["servers"][server])
 
 
 def digest() -> str:

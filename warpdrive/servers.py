@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from warpdrive import mod_wsgi, record, resources, runuser, sizing
 from warpdrive.context import Context
@@ -190,15 +191,18 @@ def wrapper_target(spec: AppSpec) -> str:
 def _mod_wsgi_args(
     ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing, user: str | None
 ) -> list[str]:
+    # No "start-server" here: the launcher runs it with --setup-only (see its comment).
     args = [
-        "start-server",
         "--port",
         str(port),
         "--log-to-terminal",
         "--access-log",
         "--startup-log",
         "--server-root",
-        str(ctx.app_root / "tmp" / f"mod_wsgi-{port}"),
+        str(mod_wsgi_server_root(ctx, port)),
+        # Apache's graceful stop (SIGWINCH, from dumb-init) waits this long for requests.
+        "--include-file",
+        str(mod_wsgi_server_root(ctx, port).with_suffix(".graceful.conf")),
         "--working-directory",
         str(spec.app_home),
         "--python-path",
@@ -229,6 +233,10 @@ def _mod_wsgi_args(
     if user:
         args += ["--user", user, "--group", runuser.primary_group(user)]
     return args + mod_wsgi.arguments(ctx.environ)
+
+
+def mod_wsgi_server_root(ctx: Context, port: int) -> Path:
+    return ctx.app_root / "tmp" / f"mod_wsgi-{port}"
 
 
 def _gunicorn_args(
@@ -266,7 +274,11 @@ def _gunicorn_args(
 def _waitress_args(
     ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing, user: str | None
 ) -> list[str]:
-    args = [f"--listen=0.0.0.0:{port}", f"--threads={size.threads}"]
+    args = [
+        f"--graceful-timeout={GRACEFUL_SECONDS}",
+        f"--listen=0.0.0.0:{port}",
+        f"--threads={size.threads}",
+    ]
     if spec.static or spec.kind == "paste":
         return [*args, "warpdrive_wsgi:application"]
     return [*args, f"{spec.module}:{spec.callable}"]
@@ -280,6 +292,11 @@ def _uwsgi_args(
         f"0.0.0.0:{port}",
         "--master",
         "--die-on-term",
+        # --die-on-term alone drops requests in flight: make SIGTERM a graceful stop
+        # of the workers, bounded by --worker-reload-mercy, after which uwsgi exits.
+        "--hook-master-start",
+        "unix_signal:15 grace_them_all",
+        "--exit-on-reload",
         "--processes",
         str(size.processes),
         "--threads",
@@ -309,6 +326,19 @@ _ARGS = {
 }
 
 
+def server_program(ctx: Context, server: str) -> list[str]:
+    """What the launcher runs, for `info`: see each server-scripts/start-<server>."""
+    bin_dir = ctx.app_root / "bin"
+    if server == "mod_wsgi":
+        return [str(bin_dir / "mod_wsgi-express"), "start-server", "--setup-only"]
+    if server == "waitress":
+        return [
+            str(bin_dir / "python"),
+            str(resources.data_dir("server-scripts") / "wsgi" / "warpdrive_waitress.py"),
+        ]
+    return [str(bin_dir / EXECUTABLES[server])]
+
+
 def plan(
     ctx: Context, spec: AppSpec, server: str | None = None, port: int | None = None
 ) -> LaunchPlan:
@@ -329,7 +359,13 @@ def plan(
         if chosen == "mod_wsgi" and os.geteuid() == 0:
             user = runuser.run_user(ctx)
         args = _ARGS[chosen](ctx, spec, port_number, size, user)
-        program = [str(ctx.app_root / "bin" / EXECUTABLES[chosen])]
+        program = server_program(ctx, chosen)
+        if chosen == "mod_wsgi":
+            env["WARPDRIVE_MOD_WSGI_SERVER_ROOT"] = str(mod_wsgi_server_root(ctx, port_number))
+            notes.append(
+                "mod_wsgi-express writes Apache's configuration (--setup-only), then "
+                "Apache runs under dumb-init, which makes SIGTERM a graceful stop"
+            )
         if "warpdrive_wsgi:application" in args:
             env["PYTHONPATH"] = os.pathsep.join(
                 [str(resources.data_dir("server-scripts") / "wsgi"), str(spec.app_home)]

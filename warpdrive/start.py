@@ -71,6 +71,15 @@ def check_port(port: int, source: str) -> None:
             raise
 
 
+def write_graceful_conf(server_root: str) -> None:
+    """Apache's own setting for how long a graceful stop waits; mod_wsgi-express has
+    no option for it, so it goes in through --include-file."""
+    path = Path(server_root).with_suffix(".graceful.conf")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"GracefulShutdownTimeout {servers.GRACEFUL_SECONDS}\n", encoding="utf-8")
+    path.chmod(0o644)
+
+
 def readable_paths(ctx: Context, spec: AppSpec) -> list[tuple[str, Path]]:
     """What mod_wsgi's daemon processes read: the app, its environment, its Python."""
     python = ctx.app_root / "bin" / "python"
@@ -103,6 +112,8 @@ def prepare(
             output.step(f"Migrating: {why}")
             migrate(ctx, spec)
         check_port(plan.port, plan.port_source)
+        if plan.server == "mod_wsgi":
+            write_graceful_conf(plan.env["WARPDRIVE_MOD_WSGI_SERVER_ROOT"])
         if plan.run_user:
             runuser.check_readable(plan.run_user, readable_paths(ctx, spec))
     env = proc.with_venv(ctx.environ, ctx.app_root)

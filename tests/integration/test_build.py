@@ -95,7 +95,7 @@ def test_auto_server_is_mod_wsgi_where_apache_dev_files_are(run_wd, app_dir, wd_
     require_tool("apxs")
     src = app_dir("wsgi")
     result = build_ok(run_wd, src)
-    assert "Installing server mod_wsgi==" in result.stderr
+    assert "Installing server packages mod_wsgi==" in result.stderr
     assert (app_root(wd_home, src) / "bin/mod_wsgi-express").exists()
     info = json.loads(run_wd("info", "--json", str(src)).stdout)
     assert info["launch"]["server"] == "mod_wsgi"

@@ -10,13 +10,14 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import EXAMPLES, FIXTURES, IN_CI, ROOT, base_env, require_tool
-from tests.integration.serving import free_port, get, serving
+from tests.integration.serving import free_port, get, serving, stop
 
 SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
 BODIES = {
@@ -176,17 +177,20 @@ def test_matrix_as_an_ordinary_user(user_apps, kind, server):
             assert "--user" not in argv
 
 
-def test_started_process_is_the_server_itself(root_apps):
+@pytest.mark.parametrize(
+    ("server", "program"),
+    [("gunicorn", b"gunicorn"), ("waitress", b"warpdrive_waitress.py"), ("uwsgi", b"uwsgi")],
+)
+def test_started_process_is_the_server_itself(root_apps, server, program):
     """After the exec chain (warpdrive, launcher, server) no shell or Python parent
     is left: the PID `start` had is the server's."""
-    src = root_apps.build("wsgi", "gunicorn")
-    with serving(root_apps.env, src, "gunicorn") as running:
+    src = root_apps.build("wsgi", server)
+    with serving(root_apps.env, src, server) as running:
         cmdline = Path(f"/proc/{running.process.pid}/cmdline").read_bytes().split(b"\0")
-        assert any(b"gunicorn" in part for part in cmdline[:2]), cmdline
+        assert any(part.endswith(program) for part in cmdline[:2]), cmdline
         assert not any(
-            part.endswith(b"/warpdrive") or part.endswith(b"start-gunicorn") for part in cmdline
+            part.endswith((b"/warpdrive", b"/start-" + server.encode())) for part in cmdline
         )
-        assert os.readlink(f"/proc/{running.process.pid}/exe") != "/usr/bin/dash"
 
 
 def test_dry_run_prints_the_exact_argv(root_apps):
@@ -427,3 +431,46 @@ def test_run_user_setting(root_apps):
     missing = root_apps.run("start", "--dry-run", cwd=src, extra={"WARPDRIVE_RUN_USER": "ghost"})
     assert missing.returncode == 2
     assert "error: user 'ghost' (from env WARPDRIVE_RUN_USER) does not exist" in missing.stderr
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_sigterm_lets_the_request_in_flight_finish(root_apps, server):
+    """SIGTERM with a 3 s request in flight: it completes, and the server is gone
+    within 10 s; idle, the server is gone within 2 s."""
+    if server == "mod_wsgi":
+        require_tool("apxs")
+    src = root_apps.build("wsgi_slow", server)
+    with serving(root_apps.env, src, server) as running:
+        result = {}
+
+        def slow_request():
+            try:
+                result["response"] = running.get("/slow")
+            except OSError as exc:
+                result["response"] = exc
+
+        request = threading.Thread(target=slow_request)
+        request.start()
+        time.sleep(0.7)
+        seconds = stop(running.process)
+        request.join()
+    assert result["response"] == (200, b"slow done"), running.log.read_text()
+    assert running.process.returncode == 0
+    assert seconds < 10
+    with serving(root_apps.env, src, server) as idle:
+        time.sleep(0.3)
+        seconds = stop(idle.process)
+    assert seconds < 2, idle.log.read_text()
+
+
+def test_mod_wsgi_runs_apache_under_dumb_init_only(root_apps):
+    """mod_wsgi's exec chain ends in dumb-init (a C init that turns SIGTERM into
+    Apache's graceful stop) with Apache as its only child: no shell or Python."""
+    require_tool("apxs")
+    src = root_apps.build("wsgi_slow", "mod_wsgi")
+    with serving(root_apps.env, src, "mod_wsgi") as running:
+        pid = running.process.pid
+        assert Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].endswith(b"/dumb-init")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        assert len(children) == 1
+        assert Path(f"/proc/{children[0]}/comm").read_text().strip() == "apache2"
