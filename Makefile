@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv test lint format demo clean
+.PHONY: venv test lint format demo clean mod-wsgi-options
 
 $(BIN)/warpdrive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,21 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-demo: venv  ## show warpdrive at work on the Django example
-	$(BIN)/warpdrive info examples/django
+# The demo serves examples/django. Its environment lives in the checkout and uses the
+# system Python when there is one: as root, mod_wsgi runs the app as www-data, which
+# cannot read a Python or an environment under /root.
+DEMO_HOME ?= $(CURDIR)/.demo
+DEMO_PORT ?= 8080
+DEMO_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || command -v $(PYTHON))
+
+demo: venv  ## build examples/django and serve it on http://localhost:$(DEMO_PORT)/
+	cd examples/django && WARPDRIVE_HOME=$(DEMO_HOME) $(abspath $(BIN))/warpdrive activate --python $(DEMO_PYTHON) >/dev/null
+	WARPDRIVE_HOME=$(DEMO_HOME) $(BIN)/warpdrive build examples/django
+	@echo "-----> Serving the Django example at http://localhost:$(DEMO_PORT)/ (Ctrl-C stops it)"
+	WARPDRIVE_HOME=$(DEMO_HOME) exec $(BIN)/warpdrive start examples/django --port $(DEMO_PORT)
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_HOME) build dist .pytest_cache .ruff_cache
+
+mod-wsgi-options: venv  ## regenerate warpdrive/mod_wsgi_options.txt from MOD_WSGI_EXPRESS's --help
+	$(MOD_WSGI_EXPRESS) start-server --help | $(BIN)/python -c "import sys; from warpdrive import mod_wsgi; mod_wsgi.write_table(sys.stdin.read())"

@@ -30,6 +30,16 @@ def parse_help(text: str) -> dict[str, int]:
     return {m.group(1): len(m.group(2).split()) for m in map(_OPTION.match, text.splitlines()) if m}
 
 
+def write_table(help_text: str) -> None:
+    """Regenerate the options file from `start-server --help` (make mod-wsgi-options)."""
+    lines = [
+        "# mod_wsgi-express start-server options: name, number of values.",
+        "# Generated from its --help by `make mod-wsgi-options`; do not edit by hand.",
+    ]
+    lines += [f"{name} {nargs}" for name, nargs in parse_help(help_text).items()]
+    OPTIONS_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @cache
 def options() -> dict[str, int]:
     table = {}

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,6 +76,23 @@ def stop(process: subprocess.Popen, timeout: float = 20) -> float:
     return time.monotonic() - began
 
 
+def spawn(argv: list[str], log: Path, **kwargs) -> subprocess.Popen:
+    """Start a server in its own session with its output copied into `log` through a
+    pipe: Apache reopens /dev/stdout and would truncate a log file given directly."""
+    process = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, **kwargs
+    )
+
+    def copy() -> None:
+        with log.open("ab") as out:
+            for chunk in iter(lambda: process.stdout.read1(65536), b""):
+                out.write(chunk)
+                out.flush()
+
+    threading.Thread(target=copy, daemon=True).start()
+    return process
+
+
 @contextlib.contextmanager
 def serving(
     env: dict[str, str],
@@ -93,15 +111,7 @@ def serving(
     if server:
         argv += ["--server", server]
     as_user = {"user": user, "group": user, "extra_groups": []} if user else {}
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            argv,
-            env={**env, **(extra or {})},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            **as_user,
-        )
+    process = spawn(argv, log, env={**env, **(extra or {})}, **as_user)
     try:
         wait_for_http(port, process, log)
         yield Server(port, process, log)

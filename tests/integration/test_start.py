@@ -3,9 +3,11 @@ every server, as root (as CI runs) and as an ordinary user."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLES, FIXTURES, IN_CI, ROOT, base_env, require_tool
-from tests.integration.serving import free_port, get, serving, stop
+from tests.integration.serving import free_port, get, serving, spawn, stop, wait_for_http
 
 SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
 BODIES = {
@@ -474,3 +476,35 @@ def test_mod_wsgi_runs_apache_under_dumb_init_only(root_apps):
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         assert len(children) == 1
         assert Path(f"/proc/{children[0]}/comm").read_text().strip() == "apache2"
+
+
+def test_make_demo_serves_the_django_example(open_dir):
+    """The README's first command, from a copy of this checkout: build and serve."""
+    require_tool("make")
+    checkout = open_dir / "checkout"
+    shutil.copytree(
+        ROOT,
+        checkout,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", ".demo", "__pycache__", "db.sqlite3", ".*_cache"
+        ),
+    )
+    port = free_port()
+    log = open_dir / "demo.log"
+    venv = Path(sys.executable).parent.parent
+    # -o: never remake the venv, which is this test run's own.
+    argv = ["make", "-o", f"{venv}/bin/warpdrive", "demo", f"VENV={venv}", f"DEMO_PORT={port}"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WARPDRIVE_", "VIRTUAL_ENV"))}
+    process = spawn(argv, log, cwd=checkout, env=env)
+    try:
+        wait_for_http(port, process, log, timeout=300)
+        assert get(port, "/")[:2] == (200, b"Hello from Django")
+        assert get(port, "/static/admin/css/base.css")[0] == 200
+        assert get(port, "/admin/login/")[0] == 200
+    finally:
+        stop(process)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    text = log.read_text()
+    assert f"-----> Serving the Django example at http://localhost:{port}/" in text
+    assert (checkout / ".demo/warpdrive+django/warpdrive-build.json").is_file()
