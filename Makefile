@@ -19,7 +19,7 @@ test: venv  ## run the whole test suite
 lint: venv  ## ruff lint and format check, shellcheck on the sh scripts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	shellcheck -s sh server-scripts/* examples/shell/app.sh
+	shellcheck -s sh server-scripts/start-* s2i/bin/* examples/shell/app.sh
 
 format: venv
 	$(BIN)/ruff format .
