@@ -342,7 +342,8 @@ class HookFailed(WarpdriveError):
     @property
     def hint(self) -> str:
         return (
-            "its output is above; the build stopped there and the previous environment is unchanged"
+            "its output is above; nothing after the hook ran "
+            "(a failed build leaves the previous environment as it was)"
         )
 
 
@@ -447,3 +448,88 @@ class NoRunUser(WarpdriveError):
     @property
     def hint(self) -> str:
         return "set WARPDRIVE_RUN_USER to an existing unprivileged user for mod_wsgi to run as"
+
+
+class EngineUnreachable(WarpdriveError):
+    code = "images.engine-unreachable"
+
+    def __init__(self, where: str, detail: str):
+        super().__init__(where, detail)
+        self.where, self.detail = where, detail
+
+    @property
+    def message(self) -> str:
+        return f"cannot reach the Docker engine at {self.where}: {self.detail}"
+
+    @property
+    def hint(self) -> str:
+        return "start the engine (dockerd), or point DOCKER_HOST at a running one"
+
+
+class BuilderImageMissing(WarpdriveError):
+    code = "images.builder-missing"
+
+    def __init__(self, image: str, python: str):
+        super().__init__(image, python)
+        self.image, self.python = image, python
+
+    @property
+    def message(self) -> str:
+        return f"builder image {self.image} is not in the Docker engine"
+
+    @property
+    def hint(self) -> str:
+        return f"build it with `warpdrive builder build --python {self.python} --tag {self.image}`"
+
+
+class AssembleFailed(WarpdriveError):
+    code = "images.assemble-failed"
+    exit_status = 1
+
+    def __init__(self, image: str, status: int, last_line: str):
+        super().__init__(image, status, last_line)
+        self.image, self.status, self.last_line = image, status, last_line
+
+    @property
+    def message(self) -> str:
+        tail = f": {self.last_line}" if self.last_line else ""
+        return f"assemble in builder {self.image} failed with exit code {self.status}{tail}"
+
+    @property
+    def hint(self) -> str:
+        return "its output is above; no image was tagged and the build container was removed"
+
+
+class ImageBuildFailed(WarpdriveError):
+    code = "images.build-failed"
+    exit_status = 1
+
+    def __init__(self, tag: str, detail: str):
+        super().__init__(tag, detail)
+        self.tag, self.detail = tag, detail
+
+    @property
+    def message(self) -> str:
+        return f"building image {self.tag} failed: {self.detail}"
+
+    @property
+    def hint(self) -> str:
+        return "the build output is above"
+
+
+class ServerNotInstalled(WarpdriveError):
+    code = "start.server-not-installed"
+
+    def __init__(self, server: str, program: Path):
+        super().__init__(server, program)
+        self.server, self.program = server, program
+
+    @property
+    def message(self) -> str:
+        return f"server {self.server} is not installed in the app's environment (no {self.program})"
+
+    @property
+    def hint(self) -> str:
+        return (
+            f"run `warpdrive build --server {self.server}` first, or start with the server it built"
+        )

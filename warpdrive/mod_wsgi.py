@@ -18,9 +18,10 @@ from warpdrive.errors import BadSetting
 
 OPTIONS_FILE = Path(__file__).with_name("mod_wsgi_options.txt")
 PREFIX = "MOD_WSGI_"
-# Decided by warpdrive from other settings; the variables are still read for them
-# (MOD_WSGI_PROCESSES, MOD_WSGI_THREADS in sizing) or would fight PORT.
-MANAGED = {"port", "processes", "threads"}
+# Decided by warpdrive from other settings; some of the variables still feed those
+# (MOD_WSGI_PROCESSES, MOD_WSGI_THREADS in sizing, MOD_WSGI_USER as the run user),
+# the others would fight PORT or the launcher (which runs Apache from its server root).
+MANAGED = {"port", "processes", "threads", "server-root", "user", "group"}
 _OPTION = re.compile(r"^  --([a-z0-9-]+)((?: [A-Z][A-Z0-9|_.:-]*)*)")
 _FALSE = ("", "0", "false", "no", "off")
 
@@ -67,7 +68,10 @@ def arguments(environ: dict[str, str]) -> list[str]:
             if value.strip().lower() not in _FALSE:
                 args.append(f"--{option}")
             continue
-        values = shlex.split(value) if nargs > 1 else [value]
+        try:
+            values = shlex.split(value) if nargs > 1 else [value]
+        except ValueError:  # an unbalanced quote
+            values = []
         if len(values) != nargs:
             raise BadSetting(variable_for(option), value, f"{nargs} space-separated values")
         args += [f"--{option}", *values]

@@ -20,7 +20,7 @@ DEFAULT_USERS = ("www-data", "nobody")
 
 
 def run_user(ctx: Context) -> str:
-    setting = ctx.setting("WARPDRIVE_RUN_USER")
+    setting = ctx.setting("WARPDRIVE_RUN_USER", "MOD_WSGI_USER")
     if setting:
         try:
             pwd.getpwnam(setting.value)

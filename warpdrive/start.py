@@ -13,7 +13,7 @@ from pathlib import Path
 from warpdrive import context, detect, hooks, output, proc, record, runuser, servers
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
-from warpdrive.errors import BadSetting, CommandFailed, NotBuilt, PortInUse
+from warpdrive.errors import BadSetting, CommandFailed, NotBuilt, PortInUse, ServerNotInstalled
 
 MIGRATE_CHOICES = ("auto", "on", "off")
 
@@ -34,6 +34,7 @@ def migrate_policy(ctx: Context, spec: AppSpec) -> tuple[bool, str]:
         return False, "DISABLE_MIGRATE is set"
     setting = ctx.setting("WARPDRIVE_MIGRATE", key="migrate")
     choice = setting.value if setting else "auto"
+    choice = {"True": "on", "False": "off"}.get(choice, choice)  # TOML true / false
     if choice not in MIGRATE_CHOICES:
         raise BadSetting(setting.name, choice, "one of " + ", ".join(MIGRATE_CHOICES))
     if choice != "auto":
@@ -105,6 +106,10 @@ def prepare(
 ) -> tuple[servers.LaunchPlan, dict[str, str]]:
     ctx, spec = load(src)
     plan = servers.plan(ctx, spec, server, port)
+    if plan.server in servers.WSGI_SERVERS:
+        program = ctx.app_root / "bin" / servers.EXECUTABLES[plan.server]
+        if not program.exists():
+            raise ServerNotInstalled(plan.server, program)
     if run_steps:
         hooks.run(ctx, "deploy", ctx.app_root)
         wanted, why = migrate_policy(ctx, spec)

@@ -340,7 +340,7 @@ def test_build_record(run_wd, app_dir, wd_home):
     assert data["inputs"]["dependencies"]["format"] == "requirements.txt"
     assert len(data["inputs"]["dependencies"]["files"]["requirements.txt"]) == 64
     assert data["tools"]["installer"].startswith("uv ")
-    assert data["tools"]["server"].startswith("gunicorn==")
+    assert data["tools"]["server"][0].startswith("gunicorn==")
     assert {s["step"] for s in data["steps"]} >= {"install", "collectstatic"}
     assert all(s["seconds"] >= 0 for s in data["steps"])
     # info and start use the record instead of importing the settings again.

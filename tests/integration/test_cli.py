@@ -32,7 +32,9 @@ def test_every_command_is_expected():
         "exec",
         "info",
         "list",
+        "migrate",
         "plan",
+        "s2i",
         "shell",
         "start",
     ]

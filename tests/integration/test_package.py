@@ -52,7 +52,12 @@ def test_installed_package_carries_its_data(installed, tmp_path):
         # From the installed package, not from this checkout.
         assert path.is_relative_to(installed), path
         assert not path.is_relative_to(ROOT)
-        shipped = sorted(p.relative_to(path) for p in path.rglob("*") if p.is_file())
+        # pip compiles the shipped .py files; caches are not part of what ships.
+        shipped = sorted(
+            p.relative_to(path)
+            for p in path.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        )
         in_checkout = sorted(
             p.relative_to(ROOT / name)
             for p in (ROOT / name).rglob("*")

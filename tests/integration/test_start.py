@@ -508,3 +508,11 @@ def test_make_demo_serves_the_django_example(open_dir):
     text = log.read_text()
     assert f"-----> Serving the Django example at http://localhost:{port}/" in text
     assert (checkout / ".demo/warpdrive+django/warpdrive-build.json").is_file()
+
+
+def test_server_not_installed(root_apps):
+    src = root_apps.build("wsgi_slow", "gunicorn")
+    result = root_apps.run("start", "--server", "uwsgi", cwd=src)
+    assert result.returncode == 2
+    assert "error: server uwsgi is not installed in the app's environment" in result.stderr
+    assert "hint: run `warpdrive build --server uwsgi` first" in result.stderr

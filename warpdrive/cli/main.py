@@ -10,7 +10,7 @@ import traceback
 import click
 
 from warpdrive import __version__, output, paths
-from warpdrive.cli import activate, build, completion, envs, info, start
+from warpdrive.cli import activate, build, builder, completion, envs, info, s2i, start
 from warpdrive.errors import WarpdriveError
 
 EPILOG = """\b
@@ -73,7 +73,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     ctx.obj = {"verbose": verbose or bool(os.environ.get("WARPDRIVE_DEBUG"))}
 
 
-for module in (activate, build, start, envs, info, completion):
+for module in (activate, build, start, s2i, builder, envs, info, completion):
     for command in module.COMMANDS:
         cli.add_command(command)
 

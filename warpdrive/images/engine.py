@@ -1,0 +1,33 @@
+"""Connecting to the Docker engine, with errors people can act on."""
+
+from __future__ import annotations
+
+import os
+
+from warpdrive.errors import EngineUnreachable
+
+
+def connect():
+    """A docker SDK client for DOCKER_HOST, or the local socket; checked with a ping."""
+    import docker
+    from docker.errors import DockerException
+
+    where = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock (the default socket)"
+    if os.environ.get("DOCKER_HOST"):
+        where = f"DOCKER_HOST={where}"
+    try:
+        client = docker.from_env(timeout=600)
+        client.ping()
+    except DockerException as exc:
+        detail = str(exc).split("(")[0].strip() or type(exc).__name__
+        raise EngineUnreachable(where, detail) from None
+    return client
+
+
+def image_or_none(client, name: str):
+    from docker.errors import ImageNotFound
+
+    try:
+        return client.images.get(name)
+    except ImageNotFound:
+        return None

@@ -1,0 +1,76 @@
+"""The S2I upload: one tar with src/ (the source, without .git, .s2iignore applied),
+scripts/ (the app's own .s2i/bin scripts) and artifacts/ (incremental builds)."""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import os
+import tarfile
+from pathlib import Path
+from typing import BinaryIO
+
+S2I_SCRIPTS = ("assemble", "run", "save-artifacts", "usage")
+
+
+def ignore_rules(src: Path) -> list[tuple[bool, str]]:
+    """(excluded?, pattern) from .s2iignore: one glob a line, # comments, ! exceptions."""
+    try:
+        lines = (src / ".s2iignore").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    rules = []
+    for line in lines:
+        line = line.strip()
+        if line and not line.startswith("#"):
+            negate = line.startswith("!")
+            rules.append((not negate, line.lstrip("!").strip("/")))
+    return rules
+
+
+def ignored(rel: str, rules: list[tuple[bool, str]]) -> bool:
+    """The last rule matching the path or one of its parent directories decides."""
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    verdict = False
+    for exclude, pattern in rules:
+        if any(fnmatch.fnmatchcase(p, pattern) for p in prefixes):
+            verdict = exclude
+    return verdict
+
+
+def write_upload(src: Path, out: BinaryIO, artifacts: bytes | None = None) -> list[str]:
+    """Write the upload tar to `out`; returns the names of the app's own scripts.
+
+    Symlinks go in as symlinks, never as the content they point to, so a link to a
+    file outside the source (say /etc/passwd) cannot copy that file into the image.
+    """
+    rules = ignore_rules(src)
+    scripts = []
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        tar.add(src, arcname="src", recursive=False)
+        for dirpath, dirnames, filenames in os.walk(src):
+            base = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if d != ".git")
+            for name in sorted(dirnames) + sorted(filenames):
+                path = base / name
+                rel = path.relative_to(src).as_posix()
+                if ignored(rel, rules):
+                    if name in dirnames:
+                        dirnames.remove(name)
+                    continue
+                if rel.startswith(".s2i/bin/") and name in S2I_SCRIPTS and path.is_file():
+                    tar.add(path, arcname=f"scripts/{name}", recursive=False)
+                    scripts.append(name)
+                    continue
+                tar.add(path, arcname=f"src/{rel}", recursive=False)
+        if artifacts:
+            with tarfile.open(fileobj=io.BytesIO(artifacts), mode="r:*") as saved:
+                for member in saved.getmembers():
+                    name = member.name.removeprefix("./")
+                    if name in ("", "."):
+                        continue
+                    data = saved.extractfile(member) if member.isfile() else None
+                    member.name = f"artifacts/{name}"
+                    tar.addfile(member, data)
+    return scripts
