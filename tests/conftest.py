@@ -115,3 +115,13 @@ def app_dir(tmp_path: Path):
         return target
 
     return make
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> Path:
+    """A fresh virtualenv with warpdrive installed from a copy of this checkout by pip."""
+    work = tmp_path_factory.mktemp("pkg")
+    venv = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin/pip"), "install", "-q", str(ROOT)], check=True, cwd=work)
+    return venv

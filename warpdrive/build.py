@@ -236,7 +236,7 @@ def install_server(ctx: Context, installer, venv: Path, server: str) -> None:
         return
     listed = "" if wanted[0] in missing else f" ({server} itself comes with the app)"
     output.step(f"Installing server packages {' '.join(missing)}{listed}")
-    installer.install(venv, missing, " ".join(missing), ctx.environ, ctx.app_home)
+    installer.install_pinned(venv, missing, ctx.environ, ctx.app_home)
 
 
 def has_distribution(venv: Path, name: str) -> bool:

@@ -5,24 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import EXAMPLES, ROOT
 
 DATA = ("s2i", "server-scripts", "builders")
-
-
-@pytest.fixture(scope="session")
-def installed(tmp_path_factory) -> Path:
-    """A fresh virtualenv with warpdrive installed from a copy of this checkout by pip."""
-    work = tmp_path_factory.mktemp("pkg")
-    venv = work / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin/pip"), "install", "-q", str(ROOT)], check=True, cwd=work)
-    return venv
 
 
 def run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -8,6 +8,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+
 from warpdrive import output, proc, tools
 from warpdrive.errors import InstallFailed
 
@@ -44,6 +46,47 @@ class Installer:
             env["PIP_CACHE_DIR"] = str(self.cache)
         return env
 
+    @property
+    def wheelhouse(self) -> Path:
+        return self.cache.parent / "wheels"
+
+    def install_pinned(
+        self, venv: Path, requirements: list[str], environ: dict[str, str], cwd: Path
+    ) -> None:
+        """Pinned `name==version` packages through a local wheelhouse. mod_wsgi and
+        uWSGI ship only as sources and take a while to compile, and neither installer
+        reuses the wheels it builds (uv 0.13 compiles mod_wsgi again every time), so
+        warpdrive keeps the wheels itself, in the cache that S2I builds carry."""
+        self.wheelhouse.mkdir(parents=True, exist_ok=True)
+        python_tag = "cp" + python_version(venv).replace(".", "")
+        missing = [r for r in requirements if not in_wheelhouse(self.wheelhouse, r, python_tag)]
+        if missing:
+            argv = [
+                str(venv / "bin" / "python"),
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                # Old pips build setup.py projects without PEP 517 and need `wheel`.
+                "--use-pep517",
+                "--disable-pip-version-check",
+                "--wheel-dir",
+                str(self.wheelhouse),
+                *missing,
+            ]
+            env = proc.with_venv(environ, venv)
+            env["PIP_CACHE_DIR"] = str(self.cache.parent / "pip")
+            returncode, tail = proc.run_streamed(argv, env, cwd)
+            if returncode != 0:
+                raise InstallFailed("pip wheel", " ".join(missing), summarise(tail, returncode))
+        self.install(
+            venv,
+            ["--find-links", str(self.wheelhouse), *requirements],
+            " ".join(requirements),
+            environ,
+            cwd,
+        )
+
     def install(
         self, venv: Path, args: list[str], what: str, environ: dict[str, str], cwd: Path
     ) -> None:
@@ -51,6 +94,34 @@ class Installer:
         returncode, tail = proc.run_streamed(argv, self.environ(environ, venv), cwd)
         if returncode != 0:
             raise InstallFailed(self.name, what, summarise(tail, returncode))
+
+
+def python_version(venv: Path) -> str:
+    """X.Y of a virtualenv's Python, from its pyvenv.cfg (no need to start it)."""
+    for line in (venv / "pyvenv.cfg").read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() in ("version_info", "version"):
+            return ".".join(value.strip().split(".")[:2])
+    return ""
+
+
+def in_wheelhouse(wheelhouse: Path, requirement: str, python_tag: str) -> bool:
+    """A wheel of exactly that name and version that this Python can install."""
+    name, _, version = requirement.partition("==")
+    for wheel in wheelhouse.glob("*.whl"):
+        try:
+            wheel_name, wheel_version, _, tags = parse_wheel_filename(wheel.name)
+        except InvalidWheelFilename:
+            continue
+        installable = any(
+            t.interpreter in (python_tag, "py3")
+            or t.interpreter == "py2.py3"
+            or t.interpreter.startswith("py3")
+            for t in tags
+        )
+        if wheel_name == canonicalize_name(name) and str(wheel_version) == version and installable:
+            return True
+    return False
 
 
 def summarise(lines: list[str], returncode: int) -> str:

@@ -133,7 +133,7 @@ def build(req: S2IRequest) -> str:
     with tempfile.TemporaryDirectory(prefix="warpdrive-s2i-") as tmp:
         tar_path = Path(tmp) / "upload.tar"
         with tar_path.open("wb") as fh:
-            own_scripts = upload.write_upload(src, fh, artifacts)
+            own_scripts = upload.write_upload(src, fh, artifacts, req.build_env)
         assemble = (
             f"{destination}/scripts/assemble"
             if "assemble" in own_scripts
@@ -145,13 +145,22 @@ def build(req: S2IRequest) -> str:
             or config.get("User")
             or ""
         )
-        env = {**s2i_env, **req.build_env}
+        # Build-only values travel in the upload, not in the container's Env (which a
+        # commit keeps): assemble's shell reads them and deletes the file before the
+        # build starts, so they are in no layer of the image.
+        command = f"tar -C {destination} -xf - && {assemble}"
+        if req.build_env:
+            env_file = f"{destination}/{upload.BUILD_ENV}"
+            command = (
+                f"tar -C {destination} -xf - && set -a && . {env_file} && "
+                f"rm -f {env_file} && set +a && exec {assemble}"
+            )
         container = client.containers.create(
             builder.id,
-            command=["/bin/sh", "-c", f"tar -C {destination} -xf - && {assemble}"],
+            command=["/bin/sh", "-c", command],
             entrypoint=["/usr/bin/env"] if config.get("Entrypoint") else None,
             stdin_open=True,
-            environment=[f"{k}={v}" for k, v in env.items()],
+            environment=[f"{k}={v}" for k, v in s2i_env.items()],
             user=user,
             network_mode=req.network,
         )

@@ -6,11 +6,17 @@ from __future__ import annotations
 import fnmatch
 import io
 import os
+import re
+import shlex
 import tarfile
 from pathlib import Path
 from typing import BinaryIO
 
+from warpdrive.errors import BadSetting
+
 S2I_SCRIPTS = ("assemble", "run", "save-artifacts", "usage")
+BUILD_ENV = ".warpdrive-build-env"
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def ignore_rules(src: Path) -> list[tuple[bool, str]]:
@@ -39,7 +45,20 @@ def ignored(rel: str, rules: list[tuple[bool, str]]) -> bool:
     return verdict
 
 
-def write_upload(src: Path, out: BinaryIO, artifacts: bytes | None = None) -> list[str]:
+def build_env_script(values: dict[str, str]) -> bytes:
+    """Shell assignments with every value quoted: sourcing it runs nothing."""
+    for key in values:
+        if not _KEY.match(key):
+            raise BadSetting("--build-env", key, "a variable name of letters, digits and _")
+    return "".join(f"{k}={shlex.quote(v)}\n" for k, v in values.items()).encode()
+
+
+def write_upload(
+    src: Path,
+    out: BinaryIO,
+    artifacts: bytes | None = None,
+    build_env: dict[str, str] | None = None,
+) -> list[str]:
     """Write the upload tar to `out`; returns the names of the app's own scripts.
 
     Symlinks go in as symlinks, never as the content they point to, so a link to a
@@ -64,6 +83,11 @@ def write_upload(src: Path, out: BinaryIO, artifacts: bytes | None = None) -> li
                     scripts.append(name)
                     continue
                 tar.add(path, arcname=f"src/{rel}", recursive=False)
+        if build_env:
+            data = build_env_script(build_env)
+            info = tarfile.TarInfo(BUILD_ENV)
+            info.size, info.mode = len(data), 0o600
+            tar.addfile(info, io.BytesIO(data))
         if artifacts:
             with tarfile.open(fileobj=io.BytesIO(artifacts), mode="r:*") as saved:
                 for member in saved.getmembers():

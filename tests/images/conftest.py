@@ -1,0 +1,64 @@
+"""Shared fixtures for image tests: a Docker engine, local base images (made with
+mmdebstrap, as no registry can be reached) and the builder images, each made once
+per test run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, ROOT
+
+WARPDRIVE = str(Path(sys.executable).parent / "warpdrive")
+SUITES = {"3.11": "bookworm", "3.13": "trixie"}
+
+
+def need_engine():
+    try:
+        import docker
+
+        client = docker.from_env()
+        client.ping()
+        return client
+    except Exception as exc:
+        message = f"no Docker engine ({exc}); .ci/run installs and starts one"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def engine():
+    return need_engine()
+
+
+def base_image(engine, python: str) -> str:
+    name = f"warpdrive-test-base:{SUITES[python]}"
+    try:
+        engine.images.get(name)
+    except Exception:
+        subprocess.run(
+            ["sh", str(ROOT / "builders/make-base-image.sh"), SUITES[python], name], check=True
+        )
+    return name
+
+
+@pytest.fixture(scope="session")
+def builders(engine) -> dict[str, str]:
+    """`warpdrive builder build` for both Pythons, on the local base images; the
+    engine's layer cache makes an unchanged rebuild quick."""
+    images = {}
+    for python in SUITES:
+        base = base_image(engine, python)
+        result = subprocess.run(
+            [WARPDRIVE, "builder", "build", "--python", python, "--base-image", base],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        images[python] = f"warpdrive-python-{python}"
+    return images
