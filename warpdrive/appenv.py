@@ -34,22 +34,31 @@ def current_generation(app_root: Path) -> Path | None:
     return target if target.is_dir() else None
 
 
-def make_venv(python: str, target: Path) -> None:
+def make_venv(python: str, target: Path, cache_dir: Path | None = None) -> None:
     """A virtualenv with pip in it: with uv when it is available (a fraction of a
     second), else with the standard library's venv (several seconds: ensurepip)."""
     if target.exists():
         raise FileExistsError(target)  # never build over (or delete) what is there
     uv = tools.find_uv()
+    # uv's cache beside the installer's, not in $HOME (the source dir, in images).
+    env = {**os.environ, "UV_CACHE_DIR": str(cache_dir / "uv")} if cache_dir else None
     attempts = [[python, "-m", "venv", str(target)]]
     if uv:
         attempts.insert(0, [uv, "venv", "--quiet", "--seed", "--python", python, str(target)])
     for argv in attempts:
         # The tools' own output is progress, so it goes to stderr with ours.
-        result = subprocess.run(argv, stdout=sys.stderr, check=False)
+        result = subprocess.run(argv, stdout=sys.stderr, env=env, check=False)
         if result.returncode == 0:
             return
         shutil.rmtree(target, ignore_errors=True)
     raise CommandFailed("creating the virtualenv", argv, result.returncode)
+
+
+def cache_root(app_root: Path) -> Path:
+    """WARPDRIVE_CACHE_DIR (shared between apps), else the app root's own cache,
+    which S2I incremental builds carry from image to image."""
+    shared = os.environ.get("WARPDRIVE_CACHE_DIR")
+    return Path(shared) if shared else app_root / ".cache"
 
 
 def new_generation(app_root: Path, python: str) -> Path:
@@ -57,7 +66,7 @@ def new_generation(app_root: Path, python: str) -> Path:
     stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
     gen = app_root / GENERATIONS / stamp
     gen.parent.mkdir(parents=True, exist_ok=True)
-    make_venv(python, gen)
+    make_venv(python, gen, cache_root(app_root))
     return gen
 
 

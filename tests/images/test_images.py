@@ -85,7 +85,7 @@ def test_builder_images_meet_the_s2i_contract(engine, builders, python):
         "set -e; command -v tar; test -x /bin/sh; test -x /usr/bin/env; "
         "for s in assemble run save-artifacts usage; do test -x /usr/libexec/s2i/$s; done; "
         "python3 -c 'import sys; print(sys.version_info[:2])'; warpdrive --version; "
-        "ls /opt/app-root/.cache/wheels; touch /opt/app-root/written; id -u"
+        "ls -R /opt/app-root/.cache/wheels; touch /opt/app-root/written; id -u"
     )
     out = engine.containers.run(
         image.id, ["sh", "-c", check], user="123456:0", remove=True, network_mode="host"

@@ -27,6 +27,7 @@ def test_every_command_is_expected():
     assert COMMANDS == [
         "activate",
         "build",
+        "builder",
         "completion",
         "destroy",
         "exec",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
 import subprocess
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
-from warpdrive import output, proc, tools
+from warpdrive import appenv, output, proc, tools
 from warpdrive.errors import InstallFailed
 
 # pip writes "ERROR: ..."; uv writes "error: ..." (or a multiplication sign on a
@@ -46,10 +46,6 @@ class Installer:
             env["PIP_CACHE_DIR"] = str(self.cache)
         return env
 
-    @property
-    def wheelhouse(self) -> Path:
-        return self.cache.parent / "wheels"
-
     def install_pinned(
         self, venv: Path, requirements: list[str], environ: dict[str, str], cwd: Path
     ) -> None:
@@ -57,9 +53,10 @@ class Installer:
         uWSGI ship only as sources and take a while to compile, and neither installer
         reuses the wheels it builds (uv 0.13 compiles mod_wsgi again every time), so
         warpdrive keeps the wheels itself, in the cache that S2I builds carry."""
-        self.wheelhouse.mkdir(parents=True, exist_ok=True)
-        python_tag = "cp" + python_version(venv).replace(".", "")
-        missing = [r for r in requirements if not in_wheelhouse(self.wheelhouse, r, python_tag)]
+        wheelhouse = wheelhouse_dir(self.cache.parent, venv)
+        wheelhouse.mkdir(parents=True, exist_ok=True)
+        python_tag = "cp" + ".".join(venv_python(venv)[1].split(".")[:2]).replace(".", "")
+        missing = [r for r in requirements if not in_wheelhouse(wheelhouse, r, python_tag)]
         if missing:
             argv = [
                 str(venv / "bin" / "python"),
@@ -71,7 +68,7 @@ class Installer:
                 "--use-pep517",
                 "--disable-pip-version-check",
                 "--wheel-dir",
-                str(self.wheelhouse),
+                str(wheelhouse),
                 *missing,
             ]
             env = proc.with_venv(environ, venv)
@@ -81,7 +78,7 @@ class Installer:
                 raise InstallFailed("pip wheel", " ".join(missing), summarise(tail, returncode))
         self.install(
             venv,
-            ["--find-links", str(self.wheelhouse), *requirements],
+            ["--find-links", str(wheelhouse), *requirements],
             " ".join(requirements),
             environ,
             cwd,
@@ -96,13 +93,22 @@ class Installer:
             raise InstallFailed(self.name, what, summarise(tail, returncode))
 
 
-def python_version(venv: Path) -> str:
-    """X.Y of a virtualenv's Python, from its pyvenv.cfg (no need to start it)."""
+def venv_python(venv: Path) -> tuple[str, str]:
+    """(home, full version) of a virtualenv's base Python, from its pyvenv.cfg."""
+    values = {}
     for line in (venv / "pyvenv.cfg").read_text(encoding="utf-8").splitlines():
         key, _, value = line.partition("=")
-        if key.strip() in ("version_info", "version"):
-            return ".".join(value.strip().split(".")[:2])
-    return ""
+        values[key.strip()] = value.strip()
+    return values.get("home", ""), values.get("version_info") or values.get("version", "")
+
+
+def wheelhouse_dir(cache_root: Path, venv: Path) -> Path:
+    """The wheelhouse for the venv's base Python. A compiled wheel fits one exact
+    interpreter, not just its version tag: mod_wsgi built against one Python 3.11
+    embeds that installation and fails to import `math` under another."""
+    home, version = venv_python(venv)
+    key = hashlib.sha256(f"{home}|{version}".encode()).hexdigest()[:12]
+    return cache_root / "wheels" / f"python{version}-{key}"
 
 
 def in_wheelhouse(wheelhouse: Path, requirement: str, python_tag: str) -> bool:
@@ -146,15 +152,8 @@ def _pip_version(venv: Path) -> str:
     return "pip (not installed)"
 
 
-def cache_dir(app_root: Path) -> Path:
-    """WARPDRIVE_CACHE_DIR (shared between apps), else the app root's own cache,
-    which S2I incremental builds carry from image to image."""
-    shared = os.environ.get("WARPDRIVE_CACHE_DIR")
-    return Path(shared) if shared else app_root / ".cache"
-
-
 def choose(app_root: Path, venv: Path) -> Installer:
-    cache = cache_dir(app_root)
+    cache = appenv.cache_root(app_root)
     uv = tools.find_uv()
     if uv:
         result = subprocess.run([uv, "--version"], capture_output=True, text=True, check=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -111,12 +112,14 @@ def build(req: S2IRequest) -> str:
     src = req.src.absolute()
     if not src.is_dir():
         raise SourceNotDirectory(src)
-    name = req.image or f"warpdrive-{paths.name_for_directory(src)}"
+    # Image names must be lower case; directory names need not be.
+    name = req.image or f"warpdrive-{paths.name_for_directory(src).lower()}"
     repo, tag = split_tag(name)
     client = engine.connect()
     builder = engine.image_or_none(client, req.builder)
     if builder is None:
-        python = req.builder.rpartition("-")[2] if "python-" in req.builder else "3.11"
+        match = re.search(r"python-(\d+\.\d+)", req.builder)
+        python = match.group(1) if match else "3.11"
         raise BuilderImageMissing(req.builder, python)
     config = builder.attrs["Config"]
     scripts = scripts_dir(config)
