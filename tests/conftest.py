@@ -19,6 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WARPDRIVE = str(Path(sys.executable).parent / "warpdrive")
+# What each example answers on GET /.
+BODIES = {
+    "django": b"Hello from Django",
+    "paste": b"Hello from Paste",
+    "wsgi": b"Hello from WSGI",
+    "python": b"Hello from Python",
+    "shell": b"Hello from shell",
+}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

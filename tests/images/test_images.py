@@ -10,17 +10,9 @@ import time
 
 import pytest
 
-from tests.conftest import EXAMPLES, FIXTURES
+from tests.conftest import BODIES, EXAMPLES, FIXTURES
 from tests.images.conftest import WARPDRIVE, base_image
 from tests.integration.serving import free_port, get
-
-BODIES = {
-    "django": b"Hello from Django",
-    "paste": b"Hello from Paste",
-    "wsgi": b"Hello from WSGI",
-    "python": b"Hello from Python",
-    "shell": b"Hello from shell",
-}
 
 
 def s2i(src, image, *args, env=None):

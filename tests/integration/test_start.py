@@ -18,17 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, FIXTURES, IN_CI, ROOT, base_env, require_tool
+from tests.conftest import BODIES, EXAMPLES, FIXTURES, IN_CI, ROOT, base_env, require_tool
 from tests.integration.serving import free_port, get, serving, spawn, stop, wait_for_http
 
 SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
-BODIES = {
-    "django": b"Hello from Django",
-    "paste": b"Hello from Paste",
-    "wsgi": b"Hello from WSGI",
-    "python": b"Hello from Python",
-    "shell": b"Hello from shell",
-}
 SYSTEM_PYTHON = "/usr/bin/python3.11"
 USER = "wdtest"
 

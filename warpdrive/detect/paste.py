@@ -6,8 +6,8 @@ import configparser
 
 from warpdrive import output
 from warpdrive.context import Context
+from warpdrive.detect.entry import entry_file
 from warpdrive.detect.spec import AppSpec
-from warpdrive.errors import ExplicitAppMissing
 
 KIND = "paste"
 LOOKS_FOR = ["paste.ini ([app:main])"]
@@ -15,15 +15,10 @@ NEEDS = "paste.ini with an [app:main] section"
 
 
 def detect(ctx: Context) -> AppSpec | None:
-    if ctx.setting("APP_MODULE"):
+    found = entry_file(ctx, "paste.ini", "WARPDRIVE_PASTE_INI", key="paste-ini")
+    if found is None:
         return None
-    explicit = ctx.setting("WARPDRIVE_PASTE_INI", key="paste-ini")
-    entry = explicit.value if explicit else "paste.ini"
-    path = ctx.app_home / entry
-    if not path.is_file():
-        if explicit:
-            raise ExplicitAppMissing(explicit.name, explicit.value, path)
-        return None
+    entry, path, rule = found
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read(path, encoding="utf-8")
@@ -33,6 +28,4 @@ def detect(ctx: Context) -> AppSpec | None:
     if not parser.has_section("app:main"):
         output.warn(f"{path} has no [app:main] section, so it is not used")
         return None
-    return AppSpec(
-        KIND, ctx.app_home, entry, detected_by=explicit.source if explicit else "paste.ini"
-    )
+    return AppSpec(KIND, ctx.app_home, entry, detected_by=rule)

@@ -6,8 +6,8 @@ import os
 
 from warpdrive import output
 from warpdrive.context import Context
+from warpdrive.detect.entry import entry_file
 from warpdrive.detect.spec import AppSpec
-from warpdrive.errors import ExplicitAppMissing
 
 KIND = "shell"
 LOOKS_FOR = ["app.sh (executable)"]
@@ -15,17 +15,12 @@ NEEDS = "executable app.sh (or APP_SCRIPT)"
 
 
 def detect(ctx: Context) -> AppSpec | None:
-    if ctx.setting("APP_MODULE"):
+    found = entry_file(ctx, "app.sh", "APP_SCRIPT")
+    if found is None:
         return None
-    explicit = ctx.setting("APP_SCRIPT")
-    entry = explicit.value if explicit else "app.sh"
-    path = ctx.app_home / entry
-    if not path.is_file():
-        if explicit:
-            raise ExplicitAppMissing(explicit.name, explicit.value, path)
-        return None
+    entry, path, rule = found
     if not os.access(path, os.X_OK):
         output.warn(f"{path} is not executable, so it is not used; run: chmod +x {path}")
         return None
-    rule = explicit.source if explicit else "executable app.sh"
+    rule = "executable app.sh" if rule == "app.sh" else rule
     return AppSpec(KIND, ctx.app_home, entry, detected_by=rule)
