@@ -66,13 +66,15 @@ class Installer:
                 "--no-deps",
                 # Old pips build setup.py projects without PEP 517 and need `wheel`.
                 "--use-pep517",
+                # pip's own wheel cache is keyed by version tag (cp311), not by the
+                # interpreter: it would hand a mod_wsgi built for another Python 3.11.
+                "--no-cache-dir",
                 "--disable-pip-version-check",
                 "--wheel-dir",
                 str(wheelhouse),
                 *missing,
             ]
             env = proc.with_venv(environ, venv)
-            env["PIP_CACHE_DIR"] = str(self.cache.parent / "pip")
             returncode, tail = proc.run_streamed(argv, env, cwd)
             if returncode != 0:
                 raise InstallFailed("pip wheel", " ".join(missing), summarise(tail, returncode))
