@@ -108,7 +108,8 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
         hooks.run(ctx, "pre-build", current)
 
     previous = record.load(app_root)
-    spec = record.recorded_spec(ctx, previous) or detect_kind(ctx)
+    recorded = record.recorded_spec(ctx, previous)
+    spec = recorded or detect_kind(ctx)
     server, notes = servers.build_server(ctx, spec, server_flag)
     for note in notes:
         output.notice(note)
@@ -133,7 +134,6 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
         "pins": pins.digest(),
     }
     reuse = previous is not None and previous.get("inputs") == inputs
-    known = spec if reuse and record.recorded_spec(ctx, previous) else None
     if reuse:
         output.step("Dependencies unchanged since the last build: skipping installation")
         venv = current
@@ -147,7 +147,8 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
     try:
         with timings.step("build hook"):
             hooks.run(ctx, "build", venv)
-        if known is None:
+        # The recorded spec holds only while the environment it was read in is kept.
+        if not (reuse and recorded):
             spec = detect.detect(dataclasses.replace(ctx, python=venv / "bin" / "python"))
         fingerprint = record.source_fingerprint(ctx.app_home, skip=collect_root(ctx, spec))
         with timings.step("collectstatic"):
