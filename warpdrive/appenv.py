@@ -44,10 +44,20 @@ def make_venv(python: str, target: Path, cache_dir: Path | None = None) -> None:
     env = {**os.environ, "UV_CACHE_DIR": str(cache_dir / "uv")} if cache_dir else None
     attempts = [[python, "-m", "venv", str(target)]]
     if uv:
-        attempts.insert(0, [uv, "venv", "--quiet", "--seed", "--python", python, str(target)])
+        # pip, the seed, comes from the cache when it is there: any pip will do, and a
+        # build whose cache came back then needs no network for it.
+        seeded = [uv, "venv", "--quiet", "--seed", "--python", python, str(target)]
+        attempts[:0] = [[*seeded, "--offline"], seeded]
     for argv in attempts:
         # The tools' own output is progress, so it goes to stderr with ours.
-        result = subprocess.run(argv, stdout=sys.stderr, env=env, check=False)
+        offline = "--offline" in argv  # its failure is expected when the cache is empty
+        result = subprocess.run(
+            argv,
+            stdout=subprocess.DEVNULL if offline else sys.stderr,
+            stderr=subprocess.DEVNULL if offline else None,
+            env=env,
+            check=False,
+        )
         if result.returncode == 0:
             return
         shutil.rmtree(target, ignore_errors=True)
@@ -109,6 +119,13 @@ def prune(app_root: Path) -> None:
         for gen in root.iterdir():
             if gen.is_dir() and gen.name not in keep:
                 shutil.rmtree(gen, ignore_errors=True)
+
+
+def drop_previous(app_root: Path) -> None:
+    """Delete the previous generation: after a first build, the one `create` made
+    empty, which no server ever ran from and which would only take up space."""
+    (app_root / GENERATIONS / PREVIOUS).unlink(missing_ok=True)
+    prune(app_root)
 
 
 def create(app_root: Path, python: str) -> None:

@@ -160,6 +160,8 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
 
     if not reuse:
         appenv.link_generation(app_root, venv)
+        if previous is None:
+            appenv.drop_previous(app_root)
     settings_module = (spec.django or {}).get("settings_module")
     data = {
         "warpdrive_version": __version__,
@@ -210,7 +212,14 @@ def new_environment(ctx: Context, python: str, installer, source, server, previo
                 f"Installing dependencies from {source.format.name} with {installer.version}"
             )
             args = deps.install_arguments(source, venv, installer.program)
-            installer.install(venv, args, source.format.name, ctx.environ, ctx.app_home)
+            installer.install(
+                venv,
+                args,
+                source.format.name,
+                ctx.environ,
+                ctx.app_home,
+                pinned=deps.is_pinned(source),
+            )
         if server:
             install_server(ctx, installer, venv, server)
     except BaseException:

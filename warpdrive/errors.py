@@ -469,31 +469,56 @@ class EngineUnreachable(WarpdriveError):
 class BuilderImageMissing(WarpdriveError):
     code = "images.builder-missing"
 
-    def __init__(self, image: str, python: str):
-        super().__init__(image, python)
-        self.image, self.python = image, python
+    def __init__(self, image: str, python: str, role: str = "builder"):
+        super().__init__(image, python, role)
+        self.image, self.python, self.role = image, python, role
 
     @property
     def message(self) -> str:
-        return f"builder image {self.image} is not in the Docker engine"
+        return f"{self.role} image {self.image} is not in the Docker engine"
 
     @property
     def hint(self) -> str:
-        return f"build it with `warpdrive builder build --python {self.python} --tag {self.image}`"
+        # One command makes both: the builder, and the runtime with `-runtime` added.
+        tag = self.image.removesuffix(":latest").removesuffix("-runtime")
+        made = "builds both the builder and its -runtime image" if self.role == "runtime" else ""
+        return f"build it with `warpdrive builder build --python {self.python} --tag {tag}`" + (
+            f" ({made})" if made else ""
+        )
+
+
+class RuntimeInputsMissing(WarpdriveError):
+    code = "images.runtime-inputs-missing"
+
+    def __init__(self, image: str):
+        super().__init__(image)
+        self.image = image
+
+    @property
+    def message(self) -> str:
+        return (
+            f"runtime image {self.image} does not say what to copy from the builder "
+            "(label io.openshift.s2i.assemble-input-files)"
+        )
+
+    @property
+    def hint(self) -> str:
+        return "use a runtime image made by `warpdrive builder build` (NAME-runtime)"
 
 
 class AssembleFailed(WarpdriveError):
     code = "images.assemble-failed"
     exit_status = 1
 
-    def __init__(self, image: str, status: int, last_line: str):
-        super().__init__(image, status, last_line)
-        self.image, self.status, self.last_line = image, status, last_line
+    def __init__(self, image: str, status: int, last_line: str, script: str = "assemble"):
+        super().__init__(image, status, last_line, script)
+        self.image, self.status, self.last_line, self.script = image, status, last_line, script
 
     @property
     def message(self) -> str:
         tail = f": {self.last_line}" if self.last_line else ""
-        return f"assemble in builder {self.image} failed with exit code {self.status}{tail}"
+        where = "runtime image" if self.script == "assemble-runtime" else "builder"
+        return f"{self.script} in {where} {self.image} failed with exit code {self.status}{tail}"
 
     @property
     def hint(self) -> str:

@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import BODIES, EXAMPLES, FIXTURES
 from tests.images.conftest import WARPDRIVE, base_image
 from tests.integration.serving import free_port, get
+from warpdrive.deps.installer import OFFLINE_LINE
 
 
 def s2i(src, image, *args, env=None):
@@ -193,17 +194,22 @@ def test_s2i_environment_ignore_and_own_scripts(engine, builders, tmp_path):
         assert get(port, "/env/GREETING")[:2] == (200, b"hello there")
 
 
-def test_s2i_incremental_restores_the_caches(engine, builders, tmp_path):
-    src = copy("wsgi", tmp_path)
+def test_s2i_incremental_restores_the_caches_and_downloads_nothing(engine, builders, tmp_path):
+    """After a source-only change, the second build gets the caches back and needs no
+    network at all: it runs with `--network none` and still installs everything."""
+    src = copy("django", tmp_path)
     image = "warpdrive-test-incremental"
-    assert s2i(src, image, "--builder", builders["3.11"]).returncode == 0
-    (src / "wsgi.py").write_text(
-        (src / "wsgi.py").read_text().replace("Hello from WSGI", "Hello again")
+    first = s2i(src, image, "--builder", builders["3.11"], "--no-incremental")
+    assert first.returncode == 0, first.stderr[-4000:]
+    (src / "hello" / "views.py").write_text(
+        (src / "hello" / "views.py").read_text().replace("Hello from Django", "Hello again")
     )
-    result = s2i(src, image, "--builder", builders["3.11"])
+    result = s2i(src, image, "--builder", builders["3.11"], "--network", "none")
     assert result.returncode == 0, result.stderr[-4000:]
     assert "-----> Saving artifacts from the previous" in result.stderr
     assert "-----> Restoring installer caches from the previous image" in result.stderr
+    # Once for the app's requirements, once for the server's packages.
+    assert result.stderr.count(OFFLINE_LINE) == 2, result.stderr[-4000:]
     assert "Building mod-wsgi" not in result.stderr  # its wheel came back with the caches
     with running(engine, image) as (port, _):
         assert get(port, "/")[:2] == (200, b"Hello again")

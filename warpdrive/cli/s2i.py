@@ -25,6 +25,7 @@ Examples:
   warpdrive s2i                          image warpdrive-<dir> from the current directory
   warpdrive s2i myapp:1.0 --env DJANGO_DEBUG=0
   warpdrive s2i --source examples/django --builder warpdrive-python-3.13
+  warpdrive s2i myapp:1.0 --runtime-image warpdrive-python-3.11-runtime
 """
 )
 @click.argument("image", required=False)
@@ -57,6 +58,13 @@ Examples:
 @click.option(
     "--network", default="host", show_default=True, help="Network mode of build containers."
 )
+@click.option(
+    "--runtime-image",
+    "runtime_image",
+    metavar="IMG",
+    help="Two-stage build: assemble in the builder, then copy the app into IMG "
+    "(the slim runtime image, no compilers).",
+)
 def s2i(
     image: str | None,
     source: str,
@@ -65,6 +73,7 @@ def s2i(
     env: tuple[str, ...],
     build_env: tuple[str, ...],
     network: str,
+    runtime_image: str | None,
 ) -> None:
     """Build an image of the app with the S2I protocol, through the Docker engine."""
     from warpdrive.images import s2i as protocol
@@ -77,6 +86,7 @@ def s2i(
         key_values("--env", env),
         key_values("--build-env", build_env),
         network,
+        runtime_image,
     )
     protocol.build(request)
 

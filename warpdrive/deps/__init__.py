@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from warpdrive.context import Context
 from warpdrive.deps import lockfiles
 from warpdrive.errors import BadSetting, DependencyFileMissing, SeveralDependencyFormats
@@ -131,3 +133,45 @@ def install_arguments(source: DependencySource, work: Path, uv: str | None) -> l
     pinned = work / "warpdrive-locked-requirements.txt"
     pinned.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return ["--no-deps", "-r", str(pinned)]
+
+
+LOCKFILES = ("Pipfile.lock", "poetry.lock", "uv.lock")
+# Options of a requirements file that do not loosen what gets installed.
+_NEUTRAL_OPTIONS = re.compile(
+    r"^(-r|-c|--requirement|--constraint|-i|--index-url|--extra-index-url|--trusted-host"
+    r"|-f|--find-links|--only-binary|--prefer-binary)\b"
+)
+
+
+def is_pinned(source: DependencySource) -> bool:
+    """Whether every requirement names one exact version: lockfiles always do, a
+    requirements file when each line is `name==version` (markers and hashes allowed).
+    Only then may the installer take everything from its cache without asking the
+    index: an unpinned name would stay at whatever version was cached."""
+    if source.format.name in LOCKFILES:
+        return True
+    if source.format.name != "requirements.txt":
+        return False
+    return all(_file_is_pinned(path) for path in source.input_files())
+
+
+def _file_is_pinned(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8", errors="replace").replace("\\\n", " ")
+    for raw in text.splitlines():
+        line = re.sub(r"(^|\s)#.*", "", raw).strip()
+        if not line:
+            continue
+        if line.startswith("-"):
+            if not _NEUTRAL_OPTIONS.match(line):
+                return False  # -e, a local path or anything else uncertain
+            continue
+        try:
+            requirement = Requirement(re.split(r"\s+--?[a-z]", line)[0])
+        except InvalidRequirement:
+            return False
+        specs = list(requirement.specifier)
+        if requirement.url or len(specs) != 1:
+            return False
+        if specs[0].operator not in ("==", "===") or "*" in specs[0].version:
+            return False
+    return True

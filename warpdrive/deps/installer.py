@@ -17,6 +17,7 @@ from warpdrive.errors import InstallFailed
 # terminal) and gives the reason on the next lines, after "cause:" (or an arrow).
 _ERROR_LINE = re.compile(r"^\s*(?:error|ERROR|\u00d7)\W*\s*(.+)")
 _CAUSE_LINE = re.compile(r"^\s*(?:cause:|\u2570\u2500\u25b6)\s*(.+)")
+OFFLINE_LINE = "Every requirement is pinned and in the cache: installed without the network"
 
 
 @dataclass(frozen=True)
@@ -84,13 +85,40 @@ class Installer:
             " ".join(requirements),
             environ,
             cwd,
+            pinned=True,
         )
 
     def install(
-        self, venv: Path, args: list[str], what: str, environ: dict[str, str], cwd: Path
+        self,
+        venv: Path,
+        args: list[str],
+        what: str,
+        environ: dict[str, str],
+        cwd: Path,
+        pinned: bool = False,
     ) -> None:
+        """Install; with `pinned` (every requirement an exact version), uv first tries
+        its cache alone. An exact pin means the same files either way, and a build
+        whose cache came back (an incremental S2I build) then uses no network at all;
+        uv would otherwise ask the index again about every package."""
         argv = self.argv(venv / "bin" / "python", args)
-        returncode, tail = proc.run_streamed(argv, self.environ(environ, venv), cwd)
+        env = self.environ(environ, venv)
+        if pinned and self.name == "uv":
+            offline = subprocess.run(
+                [*argv, "--offline"],
+                env=env,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if offline.returncode == 0:
+                output.detail(OFFLINE_LINE)
+                output.detail((offline.stdout + offline.stderr).rstrip("\n"))
+                return
+            output.detail("Not all of it is in the cache: installing from the package index")
+        returncode, tail = proc.run_streamed(argv, env, cwd)
         if returncode != 0:
             raise InstallFailed(self.name, what, summarise(tail, returncode))
 

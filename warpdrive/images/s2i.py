@@ -10,17 +10,27 @@ import re
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from warpdrive import envfile, output, paths
-from warpdrive.errors import AssembleFailed, BuilderImageMissing, SourceNotDirectory
+from warpdrive.errors import (
+    AssembleFailed,
+    BuilderImageMissing,
+    RuntimeInputsMissing,
+    SourceNotDirectory,
+)
 from warpdrive.images import engine, upload
 
 DEFAULT_BUILDER = "warpdrive-python-3.11"
 SCRIPTS_LABEL = "io.openshift.s2i.scripts-url"
 DESTINATION_LABEL = "io.openshift.s2i.destination"
+ASSEMBLE_USER_LABEL = "io.openshift.s2i.assemble-user"
+# On a runtime image: what to copy from the assembled builder, `source:destination`
+# pairs separated by `;` (destination relative to the upload's src/).
+INPUT_FILES_LABEL = "io.openshift.s2i.assemble-input-files"
 
 
 @dataclass
@@ -32,6 +42,7 @@ class S2IRequest:
     env: dict[str, str] = field(default_factory=dict)  # into the image too
     build_env: dict[str, str] = field(default_factory=dict)  # assemble only
     network: str = "host"
+    runtime_image: str | None = None  # two-stage: assemble, then copy into this image
 
 
 def split_tag(name: str) -> tuple[str, str]:
@@ -75,8 +86,9 @@ def git_labels(src: Path) -> dict[str, str]:
     return labels
 
 
-def save_artifacts(client, image, scripts: str, network: str) -> bytes | None:
-    """The previous image's save-artifacts tar stream, or None (then a clean build)."""
+def save_artifacts(client, image, scripts: str, network: str, target: Path) -> Path | None:
+    """The previous image's save-artifacts tar stream, written to `target`; None when
+    it fails (then a clean build)."""
     container = client.containers.create(
         image.id,
         command=[f"{scripts}/save-artifacts"],
@@ -87,7 +99,9 @@ def save_artifacts(client, image, scripts: str, network: str) -> bytes | None:
     try:
         chunks = container.attach(stdout=True, stderr=False, stream=True, logs=True)
         container.start()
-        data = b"".join(chunks)
+        with target.open("wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
         status = container.wait()["StatusCode"]
     finally:
         container.remove(force=True)
@@ -97,7 +111,7 @@ def save_artifacts(client, image, scripts: str, network: str) -> bytes | None:
             f"(exit {status}): building without the previous artifacts"
         )
         return None
-    return data
+    return target
 
 
 def send(sock, path: Path) -> None:
@@ -108,6 +122,94 @@ def send(sock, path: Path) -> None:
     raw.shutdown(socket.SHUT_WR)
 
 
+@dataclass
+class Image:
+    """An image taking part in the build, with what its config and labels say."""
+
+    name: str
+    obj: object
+    config: dict
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.config.get("Labels") or {}
+
+    @property
+    def scripts(self) -> str:
+        return scripts_dir(self.config)
+
+    @property
+    def destination(self) -> str:
+        return self.labels.get(DESTINATION_LABEL, "/tmp")  # noqa: S108 - S2I's default
+
+    @property
+    def user(self) -> str:
+        return self.labels.get(ASSEMBLE_USER_LABEL) or self.config.get("User") or ""
+
+
+def find_image(client, name: str, role: str) -> Image:
+    found = engine.image_or_none(client, name)
+    if found is None:
+        match = re.search(r"python-(\d+\.\d+)", name)
+        raise BuilderImageMissing(name, match.group(1) if match else "3.11", role)
+    return Image(name, found, found.attrs["Config"])
+
+
+def run_script(client, image: Image, command: str, env: dict[str, str], network: str, upload):
+    """A container of `image` running `/bin/sh -c command` with the upload tar on its
+    stdin, its output streamed to our stderr. Returns (container, exit status, last
+    line); the caller removes the container."""
+    container = client.containers.create(
+        image.obj.id,
+        command=["/bin/sh", "-c", command],
+        # As s2i does: the image's entrypoint (tini) would wrap the command.
+        entrypoint=["/usr/bin/env"] if image.config.get("Entrypoint") else None,
+        stdin_open=True,
+        environment=[f"{k}={v}" for k, v in env.items()],
+        user=image.user,
+        network_mode=network,
+    )
+    try:
+        sock = client.api.attach_socket(container.id, params={"stdin": 1, "stream": 1})
+        container.start()
+        send(sock, upload)
+        last = ""
+        for chunk in container.logs(stream=True, follow=True):
+            text = chunk.decode("utf-8", "replace")
+            sys.stderr.write(text)
+            sys.stderr.flush()
+            last = (last + text).rstrip("\n").rpartition("\n")[2] or last
+        status = container.wait()["StatusCode"]
+    except BaseException:
+        with contextlib.suppress(Exception):
+            container.remove(force=True)
+        raise
+    return container, status, last.strip()
+
+
+def commit(container, image: Image, repo: str, tag: str, run: str, env, labels) -> None:
+    """Commit as the app image: `run` as Cmd, the image's user, entrypoint and ports."""
+    committed_env = {**image_env(image.config), **env}
+    container.commit(
+        repository=repo,
+        tag=tag,
+        conf={
+            "Cmd": [run],
+            "Entrypoint": image.config.get("Entrypoint"),
+            "User": image.config.get("User") or "",
+            "Env": [f"{k}={v}" for k, v in committed_env.items()],
+            "Labels": {**image.labels, **labels},
+            "WorkingDir": image.config.get("WorkingDir") or "",
+            "ExposedPorts": image.config.get("ExposedPorts"),
+        },
+    )
+
+
+def script_path(image: Image, name: str, own: list[str]) -> str:
+    """The app's own script (uploaded to <destination>/scripts) or the image's."""
+    return f"{image.destination}/scripts/{name}" if name in own else f"{image.scripts}/{name}"
+
+
 def build(req: S2IRequest) -> str:
     src = req.src.absolute()
     if not src.is_dir():
@@ -116,97 +218,111 @@ def build(req: S2IRequest) -> str:
     name = req.image or f"warpdrive-{paths.name_for_directory(src).lower()}"
     repo, tag = split_tag(name)
     client = engine.connect()
-    builder = engine.image_or_none(client, req.builder)
-    if builder is None:
-        match = re.search(r"python-(\d+\.\d+)", req.builder)
-        python = match.group(1) if match else "3.11"
-        raise BuilderImageMissing(req.builder, python)
-    config = builder.attrs["Config"]
-    scripts = scripts_dir(config)
-    destination = (config.get("Labels") or {}).get(DESTINATION_LABEL, "/tmp")  # noqa: S108 - S2I's default
+    builder = find_image(client, req.builder, "builder")
+    runtime = find_image(client, req.runtime_image, "runtime") if req.runtime_image else None
+    if runtime is not None and not runtime.labels.get(INPUT_FILES_LABEL):
+        raise RuntimeInputsMissing(runtime.name)
     s2i_env = {**envfile.load(src / ".s2i" / "environment"), **req.env}
 
-    output.step(f"Building {repo}:{tag} from {src} with builder {req.builder}")
-    artifacts = None
-    previous = engine.image_or_none(client, f"{repo}:{tag}") if req.incremental else None
-    if previous is not None:
-        output.step(f"Saving artifacts from the previous {repo}:{tag}")
-        artifacts = save_artifacts(client, previous, scripts, req.network)
-
+    via = f" and runtime image {runtime.name}" if runtime else ""
+    output.step(f"Building {repo}:{tag} from {src} with builder {builder.name}{via}")
     with tempfile.TemporaryDirectory(prefix="warpdrive-s2i-") as tmp:
-        tar_path = Path(tmp) / "upload.tar"
-        with tar_path.open("wb") as fh:
-            own_scripts = upload.write_upload(src, fh, artifacts, req.build_env)
-        assemble = (
-            f"{destination}/scripts/assemble"
-            if "assemble" in own_scripts
-            else f"{scripts}/assemble"
-        )
-        run = f"{destination}/scripts/run" if "run" in own_scripts else f"{scripts}/run"
-        user = (
-            (config.get("Labels") or {}).get("io.openshift.s2i.assemble-user")
-            or config.get("User")
-            or ""
-        )
+        artifacts = None
+        previous = engine.image_or_none(client, f"{repo}:{tag}") if req.incremental else None
+        if previous is not None and runtime is not None:
+            # As with s2i: the runtime image has no save-artifacts to give the caches back.
+            output.step("Two-stage build: the previous image's caches are not used")
+        elif previous is not None:
+            output.step(f"Saving artifacts from the previous {repo}:{tag}")
+            artifacts = save_artifacts(
+                client, previous, builder.scripts, req.network, Path(tmp) / "artifacts.tar"
+            )
+        upload_path = Path(tmp) / "upload.tar"
+        with upload_path.open("wb") as fh:
+            own = upload.write_upload(src, fh, artifacts, req.build_env)
+        if artifacts:
+            artifacts.unlink()
+        dest = builder.destination
+        assemble = script_path(builder, "assemble", own)
         # Build-only values travel in the upload, not in the container's Env (which a
         # commit keeps): assemble's shell reads them and deletes the file before the
         # build starts, so they are in no layer of the image.
-        command = f"tar -C {destination} -xf - && {assemble}"
+        command = f"tar -C {dest} -xf - && {assemble}"
         if req.build_env:
-            env_file = f"{destination}/{upload.BUILD_ENV}"
+            env_file = f"{dest}/{upload.BUILD_ENV}"
             command = (
-                f"tar -C {destination} -xf - && set -a && . {env_file} && "
+                f"tar -C {dest} -xf - && set -a && . {env_file} && "
                 f"rm -f {env_file} && set +a && exec {assemble}"
             )
-        container = client.containers.create(
-            builder.id,
-            command=["/bin/sh", "-c", command],
-            entrypoint=["/usr/bin/env"] if config.get("Entrypoint") else None,
-            stdin_open=True,
-            environment=[f"{k}={v}" for k, v in s2i_env.items()],
-            user=user,
-            network_mode=req.network,
+        container, status, last = run_script(
+            client, builder, command, s2i_env, req.network, upload_path
         )
         try:
-            sock = client.api.attach_socket(container.id, params={"stdin": 1, "stream": 1})
-            container.start()
-            send(sock, tar_path)
-            last = ""
-            for chunk in container.logs(stream=True, follow=True):
-                text = chunk.decode("utf-8", "replace")
-                sys.stderr.write(text)
-                sys.stderr.flush()
-                last = (last + text).rstrip("\n").rpartition("\n")[2] or last
-            status = container.wait()["StatusCode"]
             if status != 0:
-                raise AssembleFailed(req.builder, status, last.strip())
+                raise AssembleFailed(builder.name, status, last)
             labels = {
-                **(config.get("Labels") or {}),
                 **git_labels(src),
                 **image_metadata_labels(container),
-                "io.openshift.s2i.build.image": req.builder,
+                "io.openshift.s2i.build.image": builder.name,
                 "io.openshift.s2i.build.source-location": str(src),
                 "io.k8s.display-name": f"{repo}:{tag}",
             }
-            committed_env = {**image_env(config), **s2i_env}
-            container.commit(
-                repository=repo,
-                tag=tag,
-                conf={
-                    "Cmd": [run],
-                    "Entrypoint": config.get("Entrypoint"),
-                    "User": config.get("User") or "",
-                    "Env": [f"{k}={v}" for k, v in committed_env.items()],
-                    "Labels": labels,
-                    "WorkingDir": config.get("WorkingDir") or "",
-                    "ExposedPorts": config.get("ExposedPorts"),
-                },
-            )
+            if runtime is None:
+                run = script_path(builder, "run", own)
+                commit(container, builder, repo, tag, run, s2i_env, labels)
+            else:
+                into_runtime(client, req, src, container, runtime, (repo, tag), s2i_env, labels)
         finally:
             with contextlib.suppress(Exception):
                 container.remove(force=True)
     output.step(f"Built image {repo}:{tag}")
     return f"{repo}:{tag}"
+
+
+def input_files(runtime: Image) -> list[tuple[str, str]]:
+    """(absolute path in the builder, directory under src/) pairs from the label."""
+    pairs = []
+    for item in runtime.labels[INPUT_FILES_LABEL].split(";"):
+        source, _, dest = item.strip().partition(":")
+        if source:
+            pairs.append((source, dest.strip("/") or "."))
+    return pairs
+
+
+def into_runtime(client, req, src, assembled, runtime: Image, name, env, labels) -> None:
+    """The second stage of a two-stage build: the paths the runtime image names,
+    copied out of the assembled builder container into an upload for a container of
+    the runtime image; its assemble-runtime puts them in place; that is committed."""
+    repo, tag = name
+    output.step(f"Copying the assembled app into runtime image {runtime.name}")
+    with tempfile.TemporaryDirectory(prefix="warpdrive-s2i-runtime-") as tmp:
+        upload_path = Path(tmp) / "upload.tar"
+        with tarfile.open(upload_path, "w", format=tarfile.PAX_FORMAT) as tar:
+            for source, dest in input_files(runtime):
+                part = Path(tmp) / "part.tar"
+                stream, _ = assembled.get_archive(source)
+                with part.open("wb") as fh:
+                    for chunk in stream:
+                        fh.write(chunk)
+                with tarfile.open(part) as archive:
+                    prefix = "src" if dest == "." else f"src/{dest}"
+                    upload.copy_members(archive, tar, lambda n, p=prefix: f"{p}/{n}")
+                part.unlink()
+            own = upload.add_own_scripts(tar, src, ("assemble-runtime", "run"))
+        script = script_path(runtime, "assemble-runtime", own)
+        command = f"tar -C {runtime.destination} -xf - && {script}"
+        container, status, last = run_script(
+            client, runtime, command, env, req.network, upload_path
+        )
+        try:
+            if status != 0:
+                raise AssembleFailed(runtime.name, status, last, "assemble-runtime")
+            run = script_path(runtime, "run", own)
+            labels = {**labels, "io.openshift.s2i.build.runtime-image": runtime.name}
+            commit(container, runtime, repo, tag, run, env, labels)
+        finally:
+            with contextlib.suppress(Exception):
+                container.remove(force=True)
 
 
 def image_metadata_labels(container) -> dict[str, str]:

@@ -56,45 +56,73 @@ def build_env_script(values: dict[str, str]) -> bytes:
 def write_upload(
     src: Path,
     out: BinaryIO,
-    artifacts: bytes | None = None,
+    artifacts: Path | None = None,
     build_env: dict[str, str] | None = None,
 ) -> list[str]:
-    """Write the upload tar to `out`; returns the names of the app's own scripts.
-
-    Symlinks go in as symlinks, never as the content they point to, so a link to a
-    file outside the source (say /etc/passwd) cannot copy that file into the image.
-    """
-    rules = ignore_rules(src)
-    scripts = []
+    """Write the upload tar to `out`; returns the names of the app's own scripts."""
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        tar.add(src, arcname="src", recursive=False)
-        for dirpath, dirnames, filenames in os.walk(src):
-            base = Path(dirpath)
-            dirnames[:] = sorted(d for d in dirnames if d != ".git")
-            for name in sorted(dirnames) + sorted(filenames):
-                path = base / name
-                rel = path.relative_to(src).as_posix()
-                if ignored(rel, rules):
-                    if name in dirnames:
-                        dirnames.remove(name)
-                    continue
-                if rel.startswith(".s2i/bin/") and name in S2I_SCRIPTS and path.is_file():
-                    tar.add(path, arcname=f"scripts/{name}", recursive=False)
-                    scripts.append(name)
-                    continue
-                tar.add(path, arcname=f"src/{rel}", recursive=False)
+        scripts = add_source(tar, src)
         if build_env:
             data = build_env_script(build_env)
             info = tarfile.TarInfo(BUILD_ENV)
             info.size, info.mode = len(data), 0o600
             tar.addfile(info, io.BytesIO(data))
         if artifacts:
-            with tarfile.open(fileobj=io.BytesIO(artifacts), mode="r:*") as saved:
-                for member in saved.getmembers():
-                    name = member.name.removeprefix("./")
-                    if name in ("", "."):
-                        continue
-                    data = saved.extractfile(member) if member.isfile() else None
-                    member.name = f"artifacts/{name}"
-                    tar.addfile(member, data)
+            with tarfile.open(artifacts, mode="r:*") as saved:
+                copy_members(saved, tar, lambda name: f"artifacts/{name}")
     return scripts
+
+
+def add_source(tar: tarfile.TarFile, src: Path) -> list[str]:
+    """src/ and scripts/: the source, and the app's own .s2i/bin scripts apart.
+
+    Symlinks go in as symlinks, never as the content they point to, so a link to a
+    file outside the source (say /etc/passwd) cannot copy that file into the image.
+    """
+    rules = ignore_rules(src)
+    scripts = []
+    tar.add(src, arcname="src", recursive=False)
+    for dirpath, dirnames, filenames in os.walk(src):
+        base = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if d != ".git")
+        for name in sorted(dirnames) + sorted(filenames):
+            path = base / name
+            rel = path.relative_to(src).as_posix()
+            if ignored(rel, rules):
+                if name in dirnames:
+                    dirnames.remove(name)
+                continue
+            if rel.startswith(".s2i/bin/") and name in S2I_SCRIPTS and path.is_file():
+                tar.add(path, arcname=f"scripts/{name}", recursive=False)
+                scripts.append(name)
+                continue
+            tar.add(path, arcname=f"src/{rel}", recursive=False)
+    return scripts
+
+
+def add_own_scripts(tar: tarfile.TarFile, src: Path, names: tuple[str, ...]) -> list[str]:
+    """scripts/ only: those of `names` the app has in .s2i/bin."""
+    found = []
+    for name in names:
+        path = src / ".s2i" / "bin" / name
+        if path.is_file():
+            tar.add(path, arcname=f"scripts/{name}", recursive=False)
+            found.append(name)
+    return found
+
+
+def copy_members(source: tarfile.TarFile, tar: tarfile.TarFile, rename) -> None:
+    """Every member of `source` into `tar`, under the name `rename` gives it."""
+    for member in source:
+        name = member.name.removeprefix("./")
+        if name in ("", "."):
+            continue
+        data = source.extractfile(member) if member.isfile() else None
+        # A long name came in a PAX header, which would win over the new name.
+        member.pax_headers = {
+            k: v for k, v in member.pax_headers.items() if k not in ("path", "linkpath")
+        }
+        member.name = rename(name)
+        if member.islnk():  # hard links name another member: rename the target too
+            member.linkname = rename(member.linkname.removeprefix("./"))
+        tar.addfile(member, data)

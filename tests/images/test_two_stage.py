@@ -1,0 +1,99 @@
+"""`warpdrive s2i --runtime-image`: assemble in the builder, then copy the app into the
+slim runtime image. The result serves the same, has no compiler or headers, and is
+smaller than the single-stage image of the same app."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import BODIES
+from tests.images.test_images import containers, copy, running, s2i
+from tests.integration.serving import get
+
+NO_TOOLCHAIN = (
+    "command -v gcc cc apxs; ls /usr/include/python3* 2>/dev/null | head -1; "
+    "ls -A /opt/app-root; touch /opt/app-root/tmp/written && echo group-writes"
+)
+
+
+@pytest.mark.parametrize(("python", "example"), [("3.11", "django"), ("3.13", "wsgi")])
+def test_two_stage_build_into_the_runtime_image(engine, builders, tmp_path, python, example):
+    src = copy(example, tmp_path)
+    single, slim = f"warpdrive-test-single-{example}", f"warpdrive-test-slim-{example}"
+    runtime = f"{builders[python]}-runtime"
+    result = s2i(src, single, "--builder", builders[python], "--no-incremental")
+    assert result.returncode == 0, result.stderr[-4000:]
+    result = s2i(src, slim, "--builder", builders[python], "--runtime-image", runtime)
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert f"-----> Copying the assembled app into runtime image {runtime}" in result.stderr
+    assert "-----> Installing the app assembled by the builder into /opt/app-root" in result.stderr
+
+    config = engine.images.get(slim).attrs["Config"]
+    assert config["Cmd"] == ["/usr/libexec/s2i/run"]
+    assert config["User"] == "1001"
+    assert config["Entrypoint"] == ["/usr/bin/tini", "--"]
+    labels = config["Labels"]
+    assert labels["io.openshift.s2i.build.image"] == builders[python]
+    assert labels["io.openshift.s2i.build.runtime-image"] == runtime
+    assert labels["io.openshift.tags"].startswith("runtime,")
+
+    out = engine.containers.run(
+        slim, ["sh", "-c", NO_TOOLCHAIN], remove=True, user="123456:0", entrypoint=[]
+    ).decode()
+    assert "gcc" not in out and "apxs" not in out and "/usr/include" not in out, out
+    listing = out.split()
+    assert "warpdrive-build.json" in listing and "src" in listing
+    assert ".cache" not in listing  # installer caches served the build only
+    assert listing[-1] == "group-writes"
+
+    sizes = {name: engine.images.get(name).attrs["Size"] for name in (single, slim)}
+    assert sizes[slim] < sizes[single] * 0.7, sizes
+    print(f"image sizes (MB): { {k: round(v / 1e6) for k, v in sizes.items()} }")
+
+    with running(engine, slim) as (port, _):
+        assert get(port, "/")[:2] == (200, BODIES[example])
+        if example == "django":
+            status, _, headers = get(port, "/static/admin/css/base.css")
+            assert status == 200
+            assert headers["content-type"].startswith("text/css")
+            assert get(port, "/admin/login/")[0] == 200
+
+
+def test_runtime_image_missing(engine, builders, tmp_path):
+    before = containers(engine)
+    result = s2i(
+        copy("wsgi", tmp_path),
+        "warpdrive-test-no-runtime",
+        "--builder",
+        builders["3.11"],
+        "--runtime-image",
+        "warpdrive-python-3.11-nothere-runtime",
+    )
+    assert result.returncode == 2
+    assert (
+        "error: runtime image warpdrive-python-3.11-nothere-runtime is not in the Docker engine"
+        in result.stderr
+    )
+    assert (
+        "`warpdrive builder build --python 3.11 --tag warpdrive-python-3.11-nothere`"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert containers(engine) == before
+
+
+def test_runtime_image_that_names_nothing_to_copy(engine, builders, tmp_path):
+    """A plain Debian image has no io.openshift.s2i.assemble-input-files label."""
+    before = containers(engine)
+    result = s2i(
+        copy("wsgi", tmp_path),
+        "warpdrive-test-no-runtime",
+        "--builder",
+        builders["3.11"],
+        "--runtime-image",
+        "warpdrive-test-base:bookworm",
+    )
+    assert result.returncode == 2
+    assert "does not say what to copy from the builder" in result.stderr
+    assert "io.openshift.s2i.assemble-input-files" in result.stderr
+    assert containers(engine) == before
