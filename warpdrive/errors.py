@@ -466,6 +466,28 @@ class EngineUnreachable(WarpdriveError):
         return "start the engine (dockerd), or point DOCKER_HOST at a running one"
 
 
+class EngineFailed(WarpdriveError):
+    """The engine went away or failed in the middle of a build."""
+
+    code = "images.engine-failed"
+    exit_status = 1
+
+    def __init__(self, step: str, detail: str):
+        super().__init__(step, detail)
+        self.step, self.detail = step, detail
+
+    @property
+    def message(self) -> str:
+        return f"the Docker engine failed while {self.step}: {self.detail}"
+
+    @property
+    def hint(self) -> str:
+        return (
+            "no image was tagged; once the engine runs (`docker info`), run the same command "
+            "again (`docker container prune` removes a build container left behind)"
+        )
+
+
 class BuilderImageMissing(WarpdriveError):
     code = "images.builder-missing"
 

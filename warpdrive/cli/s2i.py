@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
+from warpdrive import output
 from warpdrive.errors import BadSetting
+
+CA_VARIABLES = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+
+
+def choose_ca_bundle(flag: str | None, environ) -> Path | None:
+    """--ca-bundle, else the bundle the installers here are told to trust."""
+    name, value = "--ca-bundle", flag
+    if value is None:
+        name, value = next(((k, environ[k]) for k in CA_VARIABLES if environ.get(k)), (None, None))
+    if value is None:
+        return None
+    path = Path(value)
+    if not path.is_file():
+        raise BadSetting(name, value, "an existing file of PEM certificates")
+    output.step(f"Trusting the CA bundle {path} (from {name}) during the build only")
+    return path
 
 
 def key_values(option: str, values: tuple[str, ...]) -> dict[str, str]:
@@ -26,6 +44,7 @@ Examples:
   warpdrive s2i myapp:1.0 --env DJANGO_DEBUG=0
   warpdrive s2i --source examples/django --builder warpdrive-python-3.13
   warpdrive s2i myapp:1.0 --runtime-image warpdrive-python-3.11-runtime
+  warpdrive s2i --ca-bundle proxy-ca.pem --build-env PIP_INDEX_URL=https://u:t@pypi.example/simple
 """
 )
 @click.argument("image", required=False)
@@ -65,6 +84,13 @@ Examples:
     help="Two-stage build: assemble in the builder, then copy the app into IMG "
     "(the slim runtime image, no compilers).",
 )
+@click.option(
+    "--ca-bundle",
+    "ca_bundle",
+    metavar="FILE",
+    help="CA certificates (PEM) trusted during the build only, such as a TLS-intercepting "
+    "proxy's; default: the file PIP_CERT, SSL_CERT_FILE or REQUESTS_CA_BUNDLE names.",
+)
 def s2i(
     image: str | None,
     source: str,
@@ -74,6 +100,7 @@ def s2i(
     build_env: tuple[str, ...],
     network: str,
     runtime_image: str | None,
+    ca_bundle: str | None,
 ) -> None:
     """Build an image of the app with the S2I protocol, through the Docker engine."""
     from warpdrive.images import s2i as protocol
@@ -87,6 +114,7 @@ def s2i(
         key_values("--build-env", build_env),
         network,
         runtime_image,
+        choose_ca_bundle(ca_bundle, os.environ),
     )
     protocol.build(request)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
-from warpdrive.errors import EngineUnreachable
+from warpdrive.errors import EngineFailed, EngineUnreachable
 
 
 def connect():
@@ -31,3 +32,21 @@ def image_or_none(client, name: str):
         return client.images.get(name)
     except ImageNotFound:
         return None
+
+
+@contextlib.contextmanager
+def failure_is_an_error(step: str):
+    """The engine going away (stopped, crashed) or failing in the middle of a build,
+    as one line instead of a traceback from deep inside the SDK."""
+    import requests
+    import urllib3
+    from docker.errors import APIError, DockerException
+
+    lost = (requests.exceptions.ConnectionError, urllib3.exceptions.HTTPError, ConnectionError)
+    try:
+        yield
+    except lost as exc:
+        raise EngineFailed(step, f"the connection broke ({type(exc).__name__})") from None
+    except (APIError, DockerException) as exc:
+        detail = getattr(exc, "explanation", None) or str(exc)
+        raise EngineFailed(step, str(detail).splitlines()[0][:200]) from None

@@ -43,6 +43,7 @@ class S2IRequest:
     build_env: dict[str, str] = field(default_factory=dict)  # assemble only
     network: str = "host"
     runtime_image: str | None = None  # two-stage: assemble, then copy into this image
+    ca_bundle: Path | None = None  # CA certificates for the build only
 
 
 def split_tag(name: str) -> tuple[str, str]:
@@ -210,6 +211,23 @@ def script_path(image: Image, name: str, own: list[str]) -> str:
     return f"{image.destination}/scripts/{name}" if name in own else f"{image.scripts}/{name}"
 
 
+def assemble_command(dest: str, assemble: str, build_env: bool, ca_bundle: bool) -> str:
+    """The assemble container's shell command: unpack the upload, then assemble.
+
+    Build-only values travel in the upload, not in the container's Env (which a commit
+    keeps): the shell exports them and deletes their file before assemble starts, and
+    deletes the CA bundle once assemble is done, so neither is in any layer."""
+    unpack = f"tar -C {dest} -xf -"
+    if not build_env:
+        return f"{unpack} && {assemble}"
+    env_file = f"{dest}/{upload.BUILD_ENV}"
+    load = f"set -a && . {env_file} && rm -f {env_file} && set +a"
+    if not ca_bundle:
+        return f"{unpack} && {load} && exec {assemble}"
+    ca = f"{dest}/{upload.CA_BUNDLE}"
+    return f"{unpack} && {load} && {{ {assemble}; status=$?; rm -f {ca}; exit $status; }}"
+
+
 def build(req: S2IRequest) -> str:
     src = req.src.absolute()
     if not src.is_dir():
@@ -234,29 +252,30 @@ def build(req: S2IRequest) -> str:
             output.step("Two-stage build: the previous image's caches are not used")
         elif previous is not None:
             output.step(f"Saving artifacts from the previous {repo}:{tag}")
-            artifacts = save_artifacts(
-                client, previous, builder.scripts, req.network, Path(tmp) / "artifacts.tar"
-            )
+            with engine.failure_is_an_error("saving the previous image's artifacts"):
+                artifacts = save_artifacts(
+                    client, previous, builder.scripts, req.network, Path(tmp) / "artifacts.tar"
+                )
+        build_env = dict(req.build_env)
+        if req.ca_bundle:
+            ca_path = f"{builder.destination}/{upload.CA_BUNDLE}"
+            for key in ("SSL_CERT_FILE", "PIP_CERT", "REQUESTS_CA_BUNDLE"):
+                build_env.setdefault(key, ca_path)
         upload_path = Path(tmp) / "upload.tar"
         with upload_path.open("wb") as fh:
-            own = upload.write_upload(src, fh, artifacts, req.build_env)
+            own = upload.write_upload(src, fh, artifacts, build_env, req.ca_bundle)
         if artifacts:
             artifacts.unlink()
-        dest = builder.destination
-        assemble = script_path(builder, "assemble", own)
-        # Build-only values travel in the upload, not in the container's Env (which a
-        # commit keeps): assemble's shell reads them and deletes the file before the
-        # build starts, so they are in no layer of the image.
-        command = f"tar -C {dest} -xf - && {assemble}"
-        if req.build_env:
-            env_file = f"{dest}/{upload.BUILD_ENV}"
-            command = (
-                f"tar -C {dest} -xf - && set -a && . {env_file} && "
-                f"rm -f {env_file} && set +a && exec {assemble}"
-            )
-        container, status, last = run_script(
-            client, builder, command, s2i_env, req.network, upload_path
+        command = assemble_command(
+            builder.destination,
+            script_path(builder, "assemble", own),
+            bool(build_env),
+            bool(req.ca_bundle),
         )
+        with engine.failure_is_an_error("running assemble"):
+            container, status, last = run_script(
+                client, builder, command, s2i_env, req.network, upload_path
+            )
         try:
             if status != 0:
                 raise AssembleFailed(builder.name, status, last)
@@ -269,9 +288,11 @@ def build(req: S2IRequest) -> str:
             }
             if runtime is None:
                 run = script_path(builder, "run", own)
-                commit(container, builder, repo, tag, run, s2i_env, labels)
+                with engine.failure_is_an_error("committing the image"):
+                    commit(container, builder, repo, tag, run, s2i_env, labels)
             else:
-                into_runtime(client, req, src, container, runtime, (repo, tag), s2i_env, labels)
+                with engine.failure_is_an_error("making the two-stage image"):
+                    into_runtime(client, req, src, container, runtime, (repo, tag), s2i_env, labels)
         finally:
             with contextlib.suppress(Exception):
                 container.remove(force=True)

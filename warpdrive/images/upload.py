@@ -16,6 +16,7 @@ from warpdrive.errors import BadSetting
 
 S2I_SCRIPTS = ("assemble", "run", "save-artifacts", "usage")
 BUILD_ENV = ".warpdrive-build-env"
+CA_BUNDLE = ".warpdrive-ca-bundle.pem"
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -58,19 +59,26 @@ def write_upload(
     out: BinaryIO,
     artifacts: Path | None = None,
     build_env: dict[str, str] | None = None,
+    ca_bundle: Path | None = None,
 ) -> list[str]:
     """Write the upload tar to `out`; returns the names of the app's own scripts."""
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
         scripts = add_source(tar, src)
         if build_env:
-            data = build_env_script(build_env)
-            info = tarfile.TarInfo(BUILD_ENV)
-            info.size, info.mode = len(data), 0o600
-            tar.addfile(info, io.BytesIO(data))
+            add_private(tar, BUILD_ENV, build_env_script(build_env))
+        if ca_bundle:
+            add_private(tar, CA_BUNDLE, ca_bundle.read_bytes())
         if artifacts:
             with tarfile.open(artifacts, mode="r:*") as saved:
                 copy_members(saved, tar, lambda name: f"artifacts/{name}")
     return scripts
+
+
+def add_private(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    """A build-only file beside src/, readable by its owner alone."""
+    info = tarfile.TarInfo(name)
+    info.size, info.mode = len(data), 0o600
+    tar.addfile(info, io.BytesIO(data))
 
 
 def add_source(tar: tarfile.TarFile, src: Path) -> list[str]:
