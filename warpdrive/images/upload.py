@@ -36,12 +36,17 @@ def ignore_rules(src: Path) -> list[tuple[bool, str]]:
 
 
 def ignored(rel: str, rules: list[tuple[bool, str]]) -> bool:
-    """The last rule matching the path or one of its parent directories decides."""
+    """The last rule matching the path or one of its parent directories decides.
+
+    As in the standard s2i tool, a pattern is a glob relative to the source root, in
+    which `*` does not cross a `/`: `*.log` is a top-level file, `logs/*.log` one level
+    down."""
     parts = rel.split("/")
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
     verdict = False
     for exclude, pattern in rules:
-        if any(fnmatch.fnmatchcase(p, pattern) for p in prefixes):
+        globs = pattern.split("/")
+        depth = len(globs)
+        if depth <= len(parts) and all(map(fnmatch.fnmatchcase, parts[:depth], globs)):
             verdict = exclude
     return verdict
 
