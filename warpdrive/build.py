@@ -132,6 +132,7 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
         "installer": installer.version,
         "server_package": pins.server_requirements(server) if server else None,
         "pins": pins.digest(),
+        "extras": extra_packages(ctx),
     }
     reuse = previous is not None and previous.get("inputs") == inputs
     if reuse:
@@ -200,8 +201,14 @@ def new_environment(ctx: Context, python: str, installer, source, server, previo
     output.step(f"Creating a new virtualenv with Python {version} ({path})")
     venv = appenv.new_generation(ctx.app_root, python)
     try:
+        if ctx.flag("UPGRADE_PIP_TO_LATEST"):
+            output.step("Upgrading pip to the latest version (UPGRADE_PIP_TO_LATEST)")
+            installer.install(venv, ["--upgrade", "pip"], "pip", ctx.environ, ctx.app_home)
         if source is None and ctx.setting("WARPDRIVE_DEPENDENCIES", key="dependencies"):
             output.step("Dependencies are switched off (WARPDRIVE_DEPENDENCIES=none)")
+        elif source is None and deps.switched_off_projects(ctx):
+            names = " and ".join(deps.switched_off_projects(ctx))
+            output.step(f"The app's own project is not installed: {names} is set")
         elif source is None:
             output.step(
                 "No dependency file found (requirements.txt, Pipfile.lock, poetry.lock, "
@@ -220,12 +227,40 @@ def new_environment(ctx: Context, python: str, installer, source, server, previo
                 ctx.app_home,
                 pinned=deps.is_pinned(source),
             )
+            if source.project is not None:
+                name = source.project.name
+                output.step(
+                    f"Installing the app's own project from {name}, as OpenShift's builder "
+                    f"does ({deps.PROJECT_SWITCHES[name]}=1 switches it off)"
+                )
+                installer.install(venv, ["-e", str(ctx.app_home)], name, ctx.environ, ctx.app_home)
+        if ctx.flag("ENABLE_MICROPIPENV"):
+            output.step(
+                "ENABLE_MICROPIPENV: warpdrive reads Pipfile.lock, poetry.lock and "
+                "requirements.txt itself"
+            )
+        for requirement in extra_packages(ctx)["tools"]:
+            output.step(f"Installing {requirement} (ENABLE_PIPENV)")
+            pinned = "==" in requirement
+            installer.install(
+                venv, [requirement], requirement, ctx.environ, ctx.app_home, pinned=pinned
+            )
         if server:
             install_server(ctx, installer, venv, server)
     except BaseException:
         shutil.rmtree(venv, ignore_errors=True)
         raise
     return venv
+
+
+def extra_packages(ctx: Context) -> dict:
+    """What OpenShift builder settings add to the environment: a pip upgrade, and
+    pipenv (PIN_PIPENV_VERSION picks its version) on PATH for the app's own use."""
+    tools = []
+    if ctx.flag("ENABLE_PIPENV"):
+        pin = ctx.environ.get("PIN_PIPENV_VERSION", "").strip()
+        tools.append(f"pipenv=={pin}" if pin else "pipenv")
+    return {"upgrade_pip": ctx.flag("UPGRADE_PIP_TO_LATEST"), "tools": tools}
 
 
 def collect_root(ctx: Context, spec: AppSpec) -> Path | None:

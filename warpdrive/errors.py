@@ -308,6 +308,38 @@ class DependencyFileMissing(WarpdriveError):
         )
 
 
+class PipfileNotLocked(WarpdriveError):
+    code = "deps.pipfile-not-locked"
+
+    def __init__(self, app_home: Path):
+        super().__init__(app_home)
+        self.app_home = app_home
+
+    @property
+    def message(self) -> str:
+        return f"{self.app_home / 'Pipfile'} has no Pipfile.lock beside it"
+
+    @property
+    def hint(self) -> str:
+        return "run `pipenv lock` and commit Pipfile.lock (warpdrive installs exactly what it pins)"
+
+
+class ConflictingSettings(WarpdriveError):
+    code = "config.conflict"
+
+    def __init__(self, first: str, second: str):
+        super().__init__(first, second)
+        self.first, self.second = first, second
+
+    @property
+    def message(self) -> str:
+        return f"{self.first} and {self.second} are both set, and they cannot be combined"
+
+    @property
+    def hint(self) -> str:
+        return "unset one of them (in .s2i/environment, .warpdrive/environment or the environment)"
+
+
 class InstallFailed(WarpdriveError):
     """The installer failed; the previous environment is untouched."""
 

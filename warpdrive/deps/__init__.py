@@ -18,7 +18,13 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from warpdrive.context import Context
 from warpdrive.deps import lockfiles
-from warpdrive.errors import BadSetting, DependencyFileMissing, SeveralDependencyFormats
+from warpdrive.errors import (
+    BadSetting,
+    ConflictingSettings,
+    DependencyFileMissing,
+    PipfileNotLocked,
+    SeveralDependencyFormats,
+)
 
 
 def _pyproject_is_project(home: Path) -> bool:
@@ -67,12 +73,19 @@ class DependencySource:
     format: Format
     app_home: Path
     chosen_by: str
+    # The app's own project (setup.py / pyproject.toml), installed after a requirements
+    # list as OpenShift's Python builder does; None when there is none or it is off.
+    project: Format | None = None
 
     def input_files(self) -> list[Path]:
         """The files whose content is hashed for incremental builds, includes too."""
         files = [self.app_home / n for n in self.format.inputs if (self.app_home / n).is_file()]
         if self.format.name == "requirements.txt":
             files = _with_includes(files[0], set())
+        if self.project is not None:
+            files += [
+                self.app_home / n for n in self.project.inputs if (self.app_home / n).is_file()
+            ]
         return files
 
 
@@ -92,9 +105,38 @@ def _with_includes(path: Path, seen: set[Path]) -> list[Path]:
     return files
 
 
+# The OpenShift Python builder's switches for processing the app's own project.
+PROJECT_SWITCHES = {
+    "setup.py": "DISABLE_SETUP_PY_PROCESSING",
+    "pyproject.toml": "DISABLE_PYPROJECT_TOML_PROCESSING",
+}
+
+
+def own_project(ctx: Context) -> Format | None:
+    """The app's project (setup.py, or a pyproject.toml that declares a project), unless
+    every file it has is switched off: as in OpenShift's builder, setup.py and
+    pyproject.toml are each processed unless their DISABLE_* variable is set."""
+    for name in ("setup.py", "pyproject.toml"):
+        fmt = BY_NAME[name]
+        if fmt.present(ctx.app_home) and not ctx.flag(PROJECT_SWITCHES[name]):
+            return fmt
+    return None
+
+
+def switched_off_projects(ctx: Context) -> list[str]:
+    """The DISABLE_* variables that kept a present project file from being installed."""
+    return [
+        variable
+        for name, variable in PROJECT_SWITCHES.items()
+        if BY_NAME[name].present(ctx.app_home) and ctx.flag(variable)
+    ]
+
+
 def choose(ctx: Context) -> DependencySource | None:
     """The dependency source of the app, or None when it declares none."""
     home = ctx.app_home
+    if ctx.flag("ENABLE_PIPENV") and ctx.flag("ENABLE_MICROPIPENV"):
+        raise ConflictingSettings("ENABLE_PIPENV", "ENABLE_MICROPIPENV")
     explicit = ctx.setting("WARPDRIVE_DEPENDENCIES", key="dependencies")
     if explicit:
         if explicit.value not in CHOICES:
@@ -108,9 +150,15 @@ def choose(ctx: Context) -> DependencySource | None:
     lists = [f for f in FORMATS if f.is_list and f.present(home)]
     if len(lists) > 1:
         raise SeveralDependencyFormats(home, [f.name for f in lists])
+    if lists and lists[0].name == "requirements.txt":
+        return DependencySource(lists[0], home, lists[0].name, own_project(ctx))
     if lists:
+        # A lockfile already holds the project's dependencies (poetry.lock and uv.lock
+        # belong to the project's own pyproject.toml).
         return DependencySource(lists[0], home, lists[0].name)
-    project = next((f for f in FORMATS if not f.is_list and f.present(home)), None)
+    if (home / "Pipfile").is_file():
+        raise PipfileNotLocked(home)
+    project = own_project(ctx)
     return DependencySource(project, home, project.name) if project else None
 
 
