@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -73,7 +72,7 @@ def cache_root(app_root: Path) -> Path:
 
 def new_generation(app_root: Path, python: str) -> Path:
     """A fresh, not yet linked virtualenv under APP_ROOT/.generations/."""
-    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"
     gen = app_root / GENERATIONS / stamp
     gen.parent.mkdir(parents=True, exist_ok=True)
     make_venv(python, gen, cache_root(app_root))

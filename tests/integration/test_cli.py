@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from warpdrive import __version__
-from warpdrive.cli.main import cli
+from warpdrive.cli.main import COMMAND_MODULES
 
-COMMANDS = sorted(cli.commands)
+COMMANDS = sorted(COMMAND_MODULES)
 
 
 def test_version(run_wd):

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-import datetime
+import importlib
 import os
 import sys
-import traceback
 
 import click
 
 from warpdrive import __version__, output, paths
-from warpdrive.cli import activate, build, builder, completion, envs, info, s2i, start
 from warpdrive.errors import WarpdriveError
+
+# Command name -> the module under warpdrive.cli that defines it. Only the module of
+# the command being run is imported: start-up time is most of what `activate` and a
+# no-op `build` cost, and each command module pulls in its own dependencies.
+COMMAND_MODULES = {
+    "activate": "activate",
+    "build": "build",
+    "start": "start",
+    "migrate": "start",
+    "s2i": "s2i",
+    "builder": "builder",
+    "list": "envs",
+    "destroy": "envs",
+    "shell": "envs",
+    "exec": "envs",
+    "info": "info",
+    "plan": "info",
+    "completion": "completion",
+}
 
 EPILOG = """\b
 Examples:
@@ -22,6 +39,9 @@ Examples:
 
 def log_unexpected(exc: BaseException) -> str:
     """Write the traceback of an unexpected error to a log file; return its path."""
+    import datetime  # here, not at the top: every command's start-up pays for imports
+    import traceback
+
     log_dir = paths.warpdrive_home() / "logs"
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -35,7 +55,18 @@ def log_unexpected(exc: BaseException) -> str:
 
 
 class WarpdriveGroup(click.Group):
-    """Renders WarpdriveError as `error:`/`hint:` lines and the documented exit status."""
+    """Renders WarpdriveError as `error:`/`hint:` lines and the documented exit status;
+    loads each command's module when that command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(name)
+        if module is None:
+            return None
+        commands = importlib.import_module(f"warpdrive.cli.{module}").COMMANDS
+        return next(c for c in commands if c.name == name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -50,6 +81,8 @@ class WarpdriveGroup(click.Group):
             ctx.exit(130)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("verbose"):
+                import traceback
+
                 traceback.print_exc()
             log = log_unexpected(exc)
             output.error(
@@ -71,11 +104,6 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     """Detect a Python web application, build its environment, and serve it with a
     production-grade server: locally, in Docker, on OpenShift."""
     ctx.obj = {"verbose": verbose or bool(os.environ.get("WARPDRIVE_DEBUG"))}
-
-
-for module in (activate, build, start, s2i, builder, envs, info, completion):
-    for command in module.COMMANDS:
-        cli.add_command(command)
 
 
 def main() -> None:
