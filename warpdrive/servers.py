@@ -239,6 +239,13 @@ def _mod_wsgi_args(
         # every response says "Connection: close". MOD_WSGI_KEEP_ALIVE_TIMEOUT wins.
         "--keep-alive-timeout",
         "0",
+        # mod_wsgi-express sets Apache's MinSpareThreads and MaxSpareThreads both to one
+        # child's threads, so under steady load Apache stops and starts children every
+        # few seconds (8 MiB each: the server's memory swung by 12% at 100 connections).
+        # Keeping as many spare threads as it has clients (1 = 100%) ends the churn:
+        # Apache still starts children as needed but no longer stops them.
+        "--maximum-spare-workers",
+        "1",
     ]
     if spec.kind == "paste":
         args += ["--application-type", "paste", "--entry-point", str(spec.entry_path)]

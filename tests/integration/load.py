@@ -1,0 +1,235 @@
+"""Helpers of the load and fault tests: apps built on Debian's Python in a directory
+every user can read, wrk runs with their failures counted, and a server's process tree
+(and its memory) read from /proc."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, FIXTURES, IN_CI, base_env, require_tool
+
+SYSTEM_PYTHON = "/usr/bin/python3.11"
+WARPDRIVE = str(Path(sys.executable).parent / "warpdrive")
+WRK_SCRIPT = Path(__file__).with_name("wrk_count.lua")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def need_system_python() -> str:
+    """As root, mod_wsgi runs the app as www-data, who cannot read a Python under /root."""
+    if not Path(SYSTEM_PYTHON).exists():
+        message = f"{SYSTEM_PYTHON} is missing (.ci/run installs python3-venv)"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    return SYSTEM_PYTHON
+
+
+class Apps:
+    """Copies of examples under one world-readable directory, one environment each,
+    made on Debian's Python. Building again with another server reuses the same
+    environment (a new generation with that server in it)."""
+
+    def __init__(self, base: Path, cache: Path):
+        self.base = base
+        self.env = {**base_env(base / "home"), "WARPDRIVE_CACHE_DIR": str(cache)}
+        self.paths: dict[str, Path] = {}
+
+    def run(
+        self, *args: str, cwd: Path, extra: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [WARPDRIVE, *args],
+            cwd=cwd,
+            env={**self.env, **(extra or {})},
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    def app(self, name: str, copy: str | None = None) -> Path:
+        """The example or fixture `name`, copied (as `copy`, to have several) with an
+        environment of its own."""
+        copy = copy or name
+        if copy not in self.paths:
+            source = EXAMPLES / name if (EXAMPLES / name).is_dir() else FIXTURES / name
+            src = self.base / "src" / copy
+            shutil.copytree(source, src, symlinks=True)
+            result = self.run("activate", "--python", need_system_python(), cwd=src)
+            assert result.returncode == 0, result.stderr
+            self.paths[copy] = src
+        return self.paths[copy]
+
+    def build(self, name: str, server: str, copy: str | None = None) -> Path:
+        if server == "mod_wsgi":
+            require_tool("apxs")
+        src = self.app(name, copy)
+        result = self.run("build", "--server", server, cwd=src)
+        assert result.returncode == 0, result.stderr
+        return src
+
+
+@contextlib.contextmanager
+def open_dir(prefix: str) -> Iterator[Path]:
+    """A world-readable temp directory: pytest's are private to root, and mod_wsgi's
+    unprivileged user must read the app."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# -- processes --------------------------------------------------------------------
+
+
+def _parent_map() -> dict[int, list[int]]:
+    children = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # exited meanwhile
+            continue
+        # The command name (field 2) may hold spaces and parentheses: split after it.
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children[ppid].append(int(entry.name))
+    return children
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and all its descendants, from the parent of every process in /proc."""
+    children = _parent_map()
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def cmdline(pid: int) -> list[str]:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+
+def cpu_ticks(pid: int) -> int:
+    """User and system CPU time a process has used, in clock ticks."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
+
+
+def rss(pid: int) -> int:
+    """Resident memory of one process in bytes (0 when it has gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def tree_rss(root: int) -> int:
+    return sum(rss(pid) for pid in process_tree(root))
+
+
+class RssSampler:
+    """Samples the RSS of a process tree once a second in a thread: (seconds since
+    start, bytes, processes)."""
+
+    def __init__(self, root: int, interval: float = 1.0):
+        self.root, self.interval = root, interval
+        self.samples: list[tuple[float, int, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        began = time.monotonic()
+        while not self._stop.is_set():
+            pids = process_tree(self.root)
+            self.samples.append((time.monotonic() - began, sum(rss(p) for p in pids), len(pids)))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def window_mean(self, start: float, end: float) -> float:
+        values = [value for t, value, _ in self.samples if start <= t < end]
+        assert values, f"no RSS samples between {start}s and {end}s: {self.samples}"
+        return sum(values) / len(values)
+
+
+# -- wrk --------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    """wrk's totals: responses by kind and socket errors by kind."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    output: str = ""
+
+    def __getitem__(self, name: str) -> int:
+        return self.counts[name]
+
+    @property
+    def socket_errors(self) -> int:
+        return sum(self.counts[k] for k in ("connect", "read", "write", "timeout"))
+
+    @property
+    def per_second(self) -> float:
+        return self.counts["responses"] / (self.counts["duration_us"] / 1e6)
+
+
+def wrk_argv(url: str, seconds: int, connections: int, expected_body: bytes) -> list[str]:
+    # 10 s, not wrk's 2 s, before a request counts as timed out: on a busy 2-core
+    # machine a slow answer is not a lost one (the latency is reported anyway).
+    return [
+        require_tool("wrk"),
+        "--threads",
+        "2",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{seconds}s",
+        "--timeout",
+        "10s",
+        "--script",
+        str(WRK_SCRIPT),
+        url,
+        "--",
+        expected_body.decode(),
+    ]
+
+
+def parse_wrk(text: str) -> LoadResult:
+    line = next((ln for ln in text.splitlines() if ln.startswith("warpdrive-load ")), None)
+    assert line is not None, f"wrk printed no totals:\n{text}"
+    counts = {k: int(v) for k, v in (part.split("=") for part in line.split()[1:])}
+    return LoadResult(counts, text)
+
+
+def wrk(url: str, seconds: int, connections: int, expected_body: bytes) -> LoadResult:
+    argv = wrk_argv(url, seconds, connections, expected_body)
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return parse_wrk(proc.stdout)
