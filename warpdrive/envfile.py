@@ -25,7 +25,9 @@ def strip_quotes(value: str) -> str:
 def parse(text: str, path: Path) -> dict[str, str]:
     """Parse the file's text; a line that is not `KEY=VALUE` is an error naming it."""
     values: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at \n only (reading the file made \r\n and \r into \n): splitlines()
+    # would also end them at \f, \x1c, \x85, \u2028 ..., which a value may hold.
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

@@ -49,10 +49,21 @@ def run_streamed(
         )
     except OSError as exc:
         return 127, [f"{argv[0]}: {exc.strerror}"]
-    with proc.stdout:  # a pipe, as asked for above
-        for raw in proc.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            tail.append(line)
-            sys.stderr.write("       " + line + "\n")
-            sys.stderr.flush()
+    try:
+        with proc.stdout:  # a pipe, as asked for above
+            for raw in proc.stdout:
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                tail.append(line)
+                sys.stderr.write("       " + line + "\n")
+                sys.stderr.flush()
+    except BaseException:
+        # Interrupted (Ctrl-C to warpdrive alone, say): stop the child before the
+        # caller deletes what it was writing to, rather than leave it running orphaned.
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
     return proc.wait(), list(tail)

@@ -145,6 +145,11 @@ def build_server(
     name, source = _requested(ctx, flag)
     if name == "gunicorn" and ctx.environ.get("APP_CONFIG"):
         resolve_app_config(ctx, spec)  # a missing config file fails the build, not start
+    built = (record.load(ctx.app_root) or {}).get("server")
+    if name == "auto" and built in WSGI_SERVERS:
+        # As `start` does: auto keeps the server the last build installed (`--server`
+        # chooses another), so a rebuild does not swap servers behind the user's back.
+        return built, []
     if name == "auto":
         if apache_dev_available():
             return "mod_wsgi", []

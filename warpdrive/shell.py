@@ -34,6 +34,14 @@ def fish_quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _comment(env: EnvRecord) -> str:
+    # A comment ends at a line break, so one in it would end it early and leave the
+    # rest to run as code (names are validated and hold none; the code must not rely
+    # on that).
+    text = "# warpdrive: activate " + ENV_PREFIX + env.name
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def activation_values(env: EnvRecord) -> dict[str, str | None]:
     """The variables as activation sets them; None means unset."""
     return {
@@ -54,7 +62,7 @@ def _posix(env: EnvRecord) -> str:
     """For bash and zsh (both read this dialect)."""
     q = shlex.quote
     lines = [
-        "# warpdrive: activate " + q(ENV_PREFIX + env.name),
+        _comment(env),
         "typeset -f deactivate >/dev/null 2>&1 && deactivate",
         '_warpdrive_old_PATH="$PATH"',
     ]
@@ -89,7 +97,7 @@ def _posix(env: EnvRecord) -> str:
 def _fish(env: EnvRecord) -> str:
     q = fish_quote
     lines = [
-        "# warpdrive: activate " + q(ENV_PREFIX + env.name),
+        _comment(env),
         "functions -q deactivate; and deactivate",
         "set -g _warpdrive_old_PATH $PATH",
     ]

@@ -323,13 +323,6 @@ def test_wsgi_package(run_wd, app_dir):
     assert (spec["kind"], spec["detected_by"]) == ("wsgi", "wsgi/__init__.py")
 
 
-def test_source_not_a_directory(run_wd, tmp_path):
-    missing = tmp_path / "nope"
-    result = run_wd("info", str(missing))
-    assert result.returncode == 2
-    assert result.stderr.startswith(f"error: source path {missing} is not a directory")
-
-
 def test_malformed_environment_file(run_wd, app_dir):
     src = app_dir("wsgi")
     (src / ".warpdrive").mkdir()

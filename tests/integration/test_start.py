@@ -230,22 +230,6 @@ def test_port_from_port_variables_and_flag(root_apps):
         assert f"--bind 0.0.0.0:{expected}" in out.stdout, (extra, args, out.stderr)
 
 
-def test_port_in_use(root_apps):
-    import socket
-
-    src = root_apps.build("wsgi", "gunicorn")
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = root_apps.run("start", "--server", "gunicorn", cwd=src, extra={"PORT": str(port)})
-    assert result.returncode == 2
-    assert (
-        result.stderr.strip().splitlines()[-2]
-        == f"error: port {port} (from env PORT) is already in use"
-    )
-
-
 def test_migrations_run_at_start_for_sqlite(root_apps):
     src = root_apps.build("django", "gunicorn")
     database = src / "db.sqlite3"

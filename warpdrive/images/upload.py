@@ -23,7 +23,7 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 def ignore_rules(src: Path) -> list[tuple[bool, str]]:
     """(excluded?, pattern) from .s2iignore: one glob a line, # comments, ! exceptions."""
     try:
-        lines = (src / ".s2iignore").read_text(encoding="utf-8").splitlines()
+        lines = (src / ".s2iignore").read_text(encoding="utf-8").split("\n")
     except OSError:
         return []
     rules = []
