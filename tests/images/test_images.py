@@ -107,6 +107,17 @@ def test_runtime_images_have_no_compiler_or_headers(engine, builders, python):
     )
 
 
+def check_example_serves(engine, image, example):
+    """The image, run as OpenShift would, serves the example (Django: its admin too)."""
+    with running(engine, image) as (port, _):
+        assert get(port, "/")[:2] == (200, BODIES[example])
+        if example == "django":
+            status, _, headers = get(port, "/static/admin/css/base.css")
+            assert status == 200
+            assert headers["content-type"].startswith("text/css")
+            assert get(port, "/admin/login/")[0] == 200
+
+
 @pytest.mark.parametrize("example", sorted(BODIES))
 def test_s2i_every_example(engine, builders, tmp_path, example):
     src = copy(example, tmp_path)
@@ -124,13 +135,7 @@ def test_s2i_every_example(engine, builders, tmp_path, example):
     assert labels["io.openshift.s2i.build.image"] == builders["3.11"]
     assert labels["io.openshift.s2i.build.source-location"] == str(src)
     assert labels["io.k8s.display-name"] == f"{image}:latest"
-    with running(engine, image) as (port, _):
-        assert get(port, "/")[:2] == (200, BODIES[example])
-        if example == "django":
-            status, _, headers = get(port, "/static/admin/css/base.css")
-            assert status == 200
-            assert headers["content-type"].startswith("text/css")
-            assert get(port, "/admin/login/")[0] == 200
+    check_example_serves(engine, image, example)
 
 
 def test_s2i_with_the_python_3_13_builder(engine, builders, tmp_path):

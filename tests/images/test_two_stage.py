@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BODIES
-from tests.images.test_images import containers, copy, running, s2i
-from tests.integration.serving import get
+from tests.images.test_images import check_example_serves, containers, copy, s2i
 
 NO_TOOLCHAIN = (
     "command -v gcc cc apxs; ls /usr/include/python3* 2>/dev/null | head -1; "
@@ -50,13 +48,7 @@ def test_two_stage_build_into_the_runtime_image(engine, builders, tmp_path, pyth
     assert sizes[slim] < sizes[single] * 0.7, sizes
     print(f"image sizes (MB): { {k: round(v / 1e6) for k, v in sizes.items()} }")
 
-    with running(engine, slim) as (port, _):
-        assert get(port, "/")[:2] == (200, BODIES[example])
-        if example == "django":
-            status, _, headers = get(port, "/static/admin/css/base.css")
-            assert status == 200
-            assert headers["content-type"].startswith("text/css")
-            assert get(port, "/admin/login/")[0] == 200
+    check_example_serves(engine, slim, example)
 
 
 def test_runtime_image_missing(engine, builders, tmp_path):
