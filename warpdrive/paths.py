@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from warpdrive.errors import InvalidEnvName
@@ -41,15 +40,36 @@ def app_root_for(name: str, environ=os.environ) -> Path:
     return warpdrive_home(environ) / (ENV_PREFIX + validate_name(name))
 
 
-@dataclass(frozen=True)
 class EnvRecord:
-    """What `activate` wrote when it created or bound an environment."""
+    """What `activate` wrote when it created or bound an environment.
 
-    name: str
-    app_root: Path
-    src: Path | None
-    python: str | None
-    python_source: str | None = None  # why that Python: "--python", ".python-version", ...
+    A plain class rather than a dataclass: `activate` imports this module in every new
+    shell, and importing dataclasses alone costs more than the rest of its work."""
+
+    __slots__ = ("app_root", "name", "python", "python_source", "src")
+
+    def __init__(
+        self,
+        name: str,
+        app_root: Path,
+        src: Path | None,
+        python: str | None,
+        python_source: str | None = None,  # why that Python: "--python", ".python-version"
+    ):
+        self.name, self.app_root, self.src = name, app_root, src
+        self.python, self.python_source = python, python_source
+
+    def _fields(self) -> tuple:
+        return (self.name, self.app_root, self.src, self.python, self.python_source)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EnvRecord) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "EnvRecord" + repr(self._fields())
 
     @property
     def python_path(self) -> Path:

@@ -294,3 +294,41 @@ def test_shell_starts_in_the_source_dir_with_the_env(run_wd, app_dir, wd_home):
     )
     assert result.returncode == 3
     assert result.stdout.splitlines() == [str(wd_home / "warpdrive+demo"), str(src)]
+
+
+def test_activating_an_existing_env_takes_the_quick_path(run_wd, app_dir, env):
+    """`warpdrive activate NAME` for an existing env answers without loading click,
+    and prints exactly what the full command line prints."""
+    src = app_dir("wsgi")
+    assert run_wd("activate", "demo", cwd=src).returncode == 0
+    assert run_wd("activate", cwd=src).returncode == 0  # named after the directory
+    probe = (
+        "import sys\n"
+        "from warpdrive.cli.entry import quick_activate\n"
+        "answered = quick_activate(sys.argv[1:])\n"
+        "print('\\nQUICK', answered, 'click' in sys.modules, file=sys.stderr)\n"
+    )
+    for args, expected in ((["activate", "demo"], "True False"), (["activate"], "True False")):
+        quick = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            cwd=src,
+            env={**env, "SHELL": "/bin/bash"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert f"QUICK {expected}" in quick.stderr, quick.stderr
+        # --shell bash takes the full command line; the code must be the same.
+        full = run_wd(*args, "--shell", "bash", cwd=src, extra={"SHELL": "/bin/bash"})
+        assert full.returncode == 0 and full.stdout == quick.stdout
+    # A new environment, an option or a bad name goes to the full command line.
+    for args in (["activate", "other"], ["activate", "demo", "--rebind"], ["activate", "a;b"]):
+        out = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            cwd=src,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert "QUICK False" in out.stderr and out.stdout == ""

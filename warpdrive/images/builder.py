@@ -52,7 +52,7 @@ dependencies = [
 ]
 
 [project.scripts]
-warpdrive = "warpdrive.cli.main:main"
+warpdrive = "warpdrive.cli.entry:main"
 
 [tool.hatch.build.targets.wheel]
 packages = ["warpdrive"]

@@ -1,0 +1,43 @@
+"""The `warpdrive` console script.
+
+`eval "$(warpdrive activate NAME)"` runs in every new shell, so its everyday form (an
+environment that exists and is bound to a source directory, no options) is answered
+here without loading click and the command table, which would take most of its time.
+Anything else, errors included, goes to the full command line, which gives the same
+answer more slowly.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def quick_activate(args: list[str]) -> bool:
+    """Print the activation code for an existing environment; False when the full
+    command line must decide (options, a new environment, an invalid name, ...)."""
+    if not args or args[0] != "activate" or len(args) > 2:
+        return False
+    if any(arg.startswith("-") for arg in args[1:]):
+        return False
+    from pathlib import Path
+
+    from warpdrive import paths, shell
+    from warpdrive.errors import WarpdriveError
+
+    try:
+        name = args[1] if len(args) == 2 else paths.name_for_directory(Path.cwd().resolve())
+        record = paths.read_env(paths.app_root_for(paths.validate_name(name)))
+    except (WarpdriveError, OSError):
+        return False
+    if not record.exists or record.src is None or not record.src.is_dir():
+        return False
+    sys.stdout.write(shell.activate_code(record, shell.detect_shell()))
+    return True
+
+
+def main() -> None:
+    if quick_activate(sys.argv[1:]):
+        return
+    from warpdrive.cli.main import main as full
+
+    full()
