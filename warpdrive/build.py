@@ -11,13 +11,12 @@ import contextlib
 import dataclasses
 import fcntl
 import os
+import re
 import shutil
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-from packaging.utils import canonicalize_name
 
 from warpdrive import (
     __version__,
@@ -285,9 +284,12 @@ def install_server(ctx: Context, installer, venv: Path, server: str) -> None:
 
 
 def has_distribution(venv: Path, name: str) -> bool:
-    wanted = canonicalize_name(name)
+    def normal(text: str) -> str:  # PEP 503 names, without importing packaging
+        return re.sub(r"[-_.]+", "-", text).lower()
+
+    wanted = normal(name)
     return any(
-        canonicalize_name(dist.name.rsplit("-", 1)[0]) == wanted
+        normal(dist.name.rsplit("-", 1)[0]) == wanted
         for dist in venv.glob("lib/python*/site-packages/*.dist-info")
     )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -79,11 +78,13 @@ class Context:
 
 def read_tool_config(src: Path) -> dict:
     path = src / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    import tomllib  # here: most apps have no pyproject.toml, and start-up time counts
+
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
-    except FileNotFoundError:
-        return {}
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise BadConfigFile(path, str(exc), "fix the TOML syntax of pyproject.toml") from exc
     tool = data.get("tool", {}).get("warpdrive", {})

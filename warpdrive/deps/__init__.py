@@ -14,10 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from warpdrive.context import Context
-from warpdrive.deps import lockfiles
 from warpdrive.errors import (
     BadSetting,
     ConflictingSettings,
@@ -172,6 +169,8 @@ def install_arguments(source: DependencySource, work: Path, uv: str | None) -> l
     if name in ("pyproject.toml", "setup.py"):
         # Editable: the app runs from its source, so code changes need no reinstall.
         return ["-e", str(home)]
+    from warpdrive.deps import lockfiles  # packaging: only for lockfiles
+
     if name == "Pipfile.lock":
         lines = lockfiles.pipfile_lock(home / name)
     elif name == "poetry.lock":
@@ -204,6 +203,8 @@ def is_pinned(source: DependencySource) -> bool:
 
 
 def _file_is_pinned(path: Path) -> bool:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     text = path.read_text(encoding="utf-8", errors="replace").replace("\\\n", " ")
     for raw in text.splitlines():
         line = re.sub(r"(^|\s)#.*", "", raw).strip()

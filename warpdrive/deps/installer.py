@@ -8,8 +8,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
-
 from warpdrive import appenv, output, proc, tools
 from warpdrive.errors import InstallFailed
 
@@ -143,6 +141,8 @@ def wheelhouse_dir(cache_root: Path, venv: Path) -> Path:
 
 def in_wheelhouse(wheelhouse: Path, requirement: str, python_tag: str) -> bool:
     """A wheel of exactly that name and version that this Python can install."""
+    from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+
     name, _, version = requirement.partition("==")
     for wheel in wheelhouse.glob("*.whl"):
         try:
