@@ -316,3 +316,32 @@ def test_app_home_and_setup_py_name(engine, builders, tmp_path, fixture, env):
     built(copy(fixture, tmp_path), image, builders, *args)
     with running(engine, image) as (port, _):
         assert get(port, "/")[0] == 200
+
+
+MIGRATIONS = (
+    "import os, sqlite3\n"
+    "path = '/opt/app-root/src/db.sqlite3'\n"
+    "if not os.path.exists(path):\n"
+    "    print('no database')\n"
+    "else:\n"
+    "    db = sqlite3.connect(path)\n"
+    "    n = db.execute(\"select count(*) from sqlite_master where name='django_migrations'\")\n"
+    "    print('migrated' if n.fetchone()[0] else 'not migrated')\n"
+)
+
+
+@pytest.mark.parametrize("disabled", [False, True], ids=["default", "disabled"])
+def test_disable_collectstatic_and_migrate(engine, builders, tmp_path, disabled):
+    """Django: collectstatic at build and migrate at start, unless switched off."""
+    env = ["--env", "DISABLE_COLLECTSTATIC=1", "--env", "DISABLE_MIGRATE=1"] if disabled else []
+    image = f"warpdrive-test-compat-django-{'off' if disabled else 'on'}"
+    result = built(copy("django", tmp_path), image, builders, *env)
+    skipped = "Skipping collectstatic: DISABLE_COLLECTSTATIC is set" in result.stderr
+    assert skipped is disabled
+    with running(engine, image) as (port, container):
+        assert get(port, "/")[:2] == (200, b"Hello from Django")
+        css = get(port, "/static/admin/css/base.css")[0]
+        # Nothing collected: Apache answers 403 (its static directory is missing) or 404.
+        assert css in ((403, 404) if disabled else (200,)), css
+        state = container.exec_run(["python", "-c", MIGRATIONS]).output.decode().strip()
+        assert state == ("no database" if disabled else "migrated"), state
