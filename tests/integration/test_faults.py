@@ -146,6 +146,9 @@ def test_build_interrupted_while_installing(apps, sig, to_group):
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own group, as a terminal's foreground job
+                # A shell's background jobs (CI runners, `cmd &`) ignore SIGINT, and an
+                # ignored signal stays ignored across exec: give it back its default.
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             )
             wait_for(
                 lambda: mark.exists() or build.poll() is not None, 180, "the install never began"
