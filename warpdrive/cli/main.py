@@ -74,6 +74,12 @@ class WarpdriveGroup(click.Group):
         except WarpdriveError as exc:
             output.error(exc.message, exc.hint)
             ctx.exit(exc.exit_status)
+        except click.UsageError as exc:
+            # A command-line mistake, in warpdrive's own two lines rather than click's
+            # usage block: what was wrong, and where the right form is.
+            where = exc.ctx.command_path if exc.ctx else "warpdrive"
+            output.error(exc.format_message(), f"see `{where} --help`")
+            ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
