@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv test lint format demo clean mod-wsgi-options
+.PHONY: venv test lint format demo clean mod-wsgi-options soak bench bench-quick
 
 $(BIN)/warpdrive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,19 @@ venv: $(BIN)/warpdrive
 
 test: venv  ## run the whole test suite
 	$(BIN)/python -m pytest -ra $(PYTEST_ARGS)
+
+# The load test of every server for 120 s instead of the 20 s `make test` gives it.
+SOAK_SECONDS ?= 120
+
+soak: venv  ## 100 connections against the examples under each server, SOAK_SECONDS long
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m pytest -ra -s tests/integration/test_soak.py $(PYTEST_ARGS)
+
+# Performance figures of SPEC §12 (benchmarks/README.md); BENCH_ARGS passes options on.
+bench: venv  ## every figure (about 20 minutes): benchmarks/results.md and results.json
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+bench-quick: venv  ## a subset in under 3 minutes, as CI runs it: benchmarks/work/results-quick.*
+	$(BIN)/python -m benchmarks.run --quick $(BENCH_ARGS)
 
 lint: venv  ## ruff lint and format check, shellcheck on the sh scripts
 	$(BIN)/ruff check .

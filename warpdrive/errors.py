@@ -443,6 +443,28 @@ class PortInUse(WarpdriveError):
         return "stop what listens there, or choose another port with --port or PORT"
 
 
+class SocketPathTooLong(WarpdriveError):
+    code = "start.socket-path-too-long"
+
+    def __init__(self, directory: Path):
+        super().__init__(directory)
+        self.directory = directory
+
+    @property
+    def message(self) -> str:
+        return (
+            f"mod_wsgi's daemon sockets would go in {self.directory}, whose path is too long "
+            "for a Unix socket (108 bytes); Apache would answer every request with 503"
+        )
+
+    @property
+    def hint(self) -> str:
+        return (
+            "set MOD_WSGI_SOCKET_PREFIX to a short path (say /tmp/myapp-wsgi), "
+            "or use a shorter WARPDRIVE_HOME"
+        )
+
+
 class UnreadableForRunUser(WarpdriveError):
     code = "start.unreadable"
 

@@ -16,7 +16,13 @@ from pathlib import Path
 from warpdrive import mod_wsgi, record, resources, runuser, sizing
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
-from warpdrive.errors import BadConfigFile, BadSetting, ExplicitAppMissing, ServerNotInstallable
+from warpdrive.errors import (
+    BadConfigFile,
+    BadSetting,
+    ExplicitAppMissing,
+    ServerNotInstallable,
+    SocketPathTooLong,
+)
 
 WSGI_SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
 SERVER_CHOICES = ("auto", *WSGI_SERVERS)
@@ -274,6 +280,21 @@ def mod_wsgi_server_root(ctx: Context, port: int) -> Path:
     return ctx.app_root / "tmp" / f"mod_wsgi-{port}"
 
 
+# A Unix socket's path holds at most 107 bytes; mod_wsgi names its daemon sockets
+# like `wsgi.<pid>.<generation>.<n>.sock` inside the socket directory.
+SOCKET_NAME_ROOM = 32
+
+
+def check_socket_path(ctx: Context, port: int) -> None:
+    """Apache only logs an oversized socket path (WSGI0064) and then answers every
+    request with 503: refuse to start instead, saying what to change."""
+    if ctx.environ.get("MOD_WSGI_SOCKET_PREFIX"):
+        return
+    directory = mod_wsgi_server_root(ctx, port)
+    if len(os.fsencode(str(directory))) + SOCKET_NAME_ROOM > 107:
+        raise SocketPathTooLong(directory)
+
+
 def _gunicorn_args(
     ctx: Context, spec: AppSpec, port: int, size: sizing.Sizing, user: str | None
 ) -> list[str]:
@@ -420,6 +441,7 @@ def plan(
         if chosen == "gunicorn" and gunicorn_settings(ctx):
             env.setdefault("WEB_CONCURRENCY", str(size.processes))
         if chosen == "mod_wsgi":
+            check_socket_path(ctx, port_number)
             env["WARPDRIVE_MOD_WSGI_SERVER_ROOT"] = str(mod_wsgi_server_root(ctx, port_number))
             notes.append(
                 "mod_wsgi-express writes Apache's configuration (--setup-only), then "

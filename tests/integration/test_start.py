@@ -493,3 +493,22 @@ def test_server_not_installed(root_apps):
     assert result.returncode == 2
     assert "error: server uwsgi is not installed in the app's environment" in result.stderr
     assert "hint: run `warpdrive build --server uwsgi` first" in result.stderr
+
+
+def test_mod_wsgi_socket_path_too_long(run_wd, app_dir, tmp_path):
+    """Apache would only log WSGI0064 and answer 503 forever: start refuses instead."""
+    require_tool("apxs")
+    src = app_dir("wsgi")
+    extra = {"WARPDRIVE_HOME": str(tmp_path / ("h" * 80))}
+    made = run_wd("activate", "--python", "/usr/bin/python3", cwd=src, extra=extra)
+    assert made.returncode == 0, made.stderr
+    built = run_wd("build", "--server", "mod_wsgi", cwd=src, extra=extra)
+    assert built.returncode == 0, built.stderr
+    result = run_wd("start", "--dry-run", cwd=src, extra=extra)
+    assert result.returncode == 2
+    assert "too long for a Unix socket" in result.stderr
+    assert "hint: set MOD_WSGI_SOCKET_PREFIX" in result.stderr
+    prefix = str(tmp_path / "wsgi")
+    ok = run_wd("start", "--dry-run", cwd=src, extra={**extra, "MOD_WSGI_SOCKET_PREFIX": prefix})
+    assert ok.returncode == 0, ok.stderr
+    assert f"--socket-prefix {prefix}" in ok.stdout

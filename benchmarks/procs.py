@@ -1,0 +1,209 @@
+"""Running the commands under measurement: timed runs, as another user when asked,
+and servers started until their first 200 and stopped with SIGTERM."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import pwd
+import signal
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# Variables of the calling shell that would change what the measured commands do.
+DROPPED_PREFIXES = ("WARPDRIVE_", "APP_", "DJANGO_", "MOD_WSGI_", "UV_", "PIP_")
+DROPPED = {
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    # Set on some build machines; users rarely have it, and without it Python caches
+    # bytecode, which is what a second activate or start would normally profit from.
+    "PYTHONDONTWRITEBYTECODE",
+    "PORT",
+    "WEB_CONCURRENCY",
+}
+# Kept from the PIP_* family: what lets pip reach PyPI through a proxy.
+KEPT = {"PIP_CERT", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST"}
+
+
+class BenchError(Exception):
+    """A measured command failed: the figure cannot be measured."""
+
+
+def clean_environ() -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k in KEPT or (k not in DROPPED and not k.startswith(DROPPED_PREFIXES))
+    }
+    # No colour codes in logs; no pip self-check against PyPI in the middle of a timing.
+    env.update(NO_COLOR="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env.setdefault("LANG", "C.UTF-8")
+    return env
+
+
+def user_env(env: dict[str, str], user: str | None) -> dict[str, str]:
+    """`env` as `user` would have it: their home and name."""
+    if user is None:
+        return env
+    entry = pwd.getpwnam(user)
+    return {**env, "HOME": entry.pw_dir, "USER": user, "LOGNAME": user}
+
+
+def as_user(user: str | None) -> dict:
+    return {"user": user, "group": user, "extra_groups": []} if user else {}
+
+
+def tail(path: Path, lines: int = 15) -> str:
+    with contextlib.suppress(OSError):
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    return ""
+
+
+def run(
+    argv: list[str],
+    env: dict[str, str],
+    log: Path,
+    cwd: Path | None = None,
+    user: str | None = None,
+    timeout: float = 1200,
+) -> float:
+    """Run a command to completion, its output appended to `log`; returns its wall time
+    in seconds. A non-zero exit raises BenchError."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        out.write(f"\n$ {' '.join(argv)}\n".encode())
+        out.flush()
+        began = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                argv,
+                cwd=cwd,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                timeout=timeout,
+                check=False,
+                **as_user(user),
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise BenchError(f"{argv[0]} did not finish in {timeout:.0f}s (log: {log})") from exc
+        took = time.perf_counter() - began
+    if proc.returncode != 0:
+        last = tail(log)
+        errors = [line for line in last.splitlines() if line.startswith("error:")]
+        why = errors[-1] if errors else (last.splitlines() or ["no output"])[-1].strip()
+        raise BenchError(
+            f"{' '.join(argv[:3])} failed with exit status {proc.returncode}: {why}"
+            f" (log: {log})\n{last}"
+        )
+    return took
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(port: int, path: str = "/", timeout: float = 5) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+@dataclass
+class Server:
+    """A server started by `argv` in its own session, its output copied into `log`
+    through a pipe (Apache reopens /dev/stdout and would truncate a file given directly)."""
+
+    argv: list[str]
+    env: dict[str, str]
+    port: int
+    log: Path
+    cwd: Path | None = None
+    user: str | None = None
+    process: subprocess.Popen | None = None
+    started: float = 0.0
+
+    def start(self) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=self.cwd,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            **as_user(self.user),
+        )
+        threading.Thread(target=self._copy, daemon=True).start()
+
+    def _copy(self) -> None:
+        with self.log.open("ab") as out:
+            for chunk in iter(lambda: self.process.stdout.read1(65536), b""):
+                out.write(chunk)
+
+    def first_200(self, timeout: float = 120) -> float:
+        """Seconds from start until GET / answers 200."""
+        deadline = self.started + timeout
+        last = "no answer"
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(
+                    f"server exited with status {self.process.returncode} before answering"
+                    f" (log: {self.log}):\n{tail(self.log)}"
+                )
+            try:
+                status, body = get(self.port, "/", timeout=10)
+                if status == 200:
+                    return time.perf_counter() - self.started
+                last = f"status {status}: {body[:200]!r}"
+            except (OSError, http.client.HTTPException) as exc:
+                last = str(exc)
+            time.sleep(0.02)
+        raise BenchError(f"no 200 on port {self.port} in {timeout:.0f}s ({last}; log: {self.log})")
+
+    def stop(self, timeout: float = 30) -> float | None:
+        """SIGTERM, then the seconds until the started process exited; None when it had
+        not exited after `timeout` (it is then killed). Whatever it left behind in its
+        session is killed afterwards."""
+        if self.process is None:
+            return None
+        took = None
+        if self.process.poll() is None:
+            began = time.perf_counter()
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+                took = time.perf_counter() - began
+            except subprocess.TimeoutExpired:
+                pass
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        wait_port_free(self.port)
+        return took
+
+
+def wait_port_free(port: int, timeout: float = 15) -> None:
+    """Until nothing listens on `port`: the next server may want it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return
+        time.sleep(0.1)
