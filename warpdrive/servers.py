@@ -281,8 +281,8 @@ def mod_wsgi_server_root(ctx: Context, port: int) -> Path:
 
 
 # A Unix socket's path holds at most 107 bytes; mod_wsgi names its daemon sockets
-# like `wsgi.<pid>.<generation>.<n>.sock` inside the socket directory.
-SOCKET_NAME_ROOM = 32
+# `wsgi.<pid>.<generation>.<n>.sock` inside the server root.
+SOCKET_NAME_ROOM = 28
 
 
 def check_socket_path(ctx: Context, port: int) -> None:
@@ -441,7 +441,6 @@ def plan(
         if chosen == "gunicorn" and gunicorn_settings(ctx):
             env.setdefault("WEB_CONCURRENCY", str(size.processes))
         if chosen == "mod_wsgi":
-            check_socket_path(ctx, port_number)
             env["WARPDRIVE_MOD_WSGI_SERVER_ROOT"] = str(mod_wsgi_server_root(ctx, port_number))
             notes.append(
                 "mod_wsgi-express writes Apache's configuration (--setup-only), then "

@@ -110,6 +110,8 @@ def prepare(
         program = ctx.app_root / "bin" / servers.EXECUTABLES[plan.server]
         if not program.exists():
             raise ServerNotInstalled(plan.server, program)
+    if plan.server == "mod_wsgi":  # here, not in plan(): `info` must still show the plan
+        servers.check_socket_path(ctx, plan.port)
     if run_steps:
         hooks.run(ctx, "deploy", ctx.app_root)
         wanted, why = migrate_policy(ctx, spec)
