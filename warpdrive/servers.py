@@ -281,8 +281,9 @@ def mod_wsgi_server_root(ctx: Context, port: int) -> Path:
 
 
 # A Unix socket's path holds at most 107 bytes; mod_wsgi names its daemon sockets
-# `wsgi.<pid>.<generation>.<n>.sock` inside the server root.
-SOCKET_NAME_ROOM = 28
+# `wsgi.<pid>.<generation>.<n>.sock` inside the server root: 23 bytes with a 7-digit
+# pid (the largest Linux gives) and a 2-digit generation.
+SOCKET_NAME_ROOM = 23
 
 
 def check_socket_path(ctx: Context, port: int) -> None:
