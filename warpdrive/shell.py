@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import sys
 from pathlib import Path
 
 from warpdrive.paths import ENV_PREFIX, EnvRecord
@@ -54,13 +55,27 @@ def activation_values(env: EnvRecord) -> dict[str, str | None]:
     }
 
 
-def activate_code(env: EnvRecord, shell: str) -> str:
-    return _fish(env) if shell == "fish" else _posix(env)
+def running_command(argv0: str | None = None) -> str | None:
+    """The `warpdrive` command this process was started as, as the shell found it
+    (not resolved: pipx's ~/.local/bin/warpdrive is a link), or None when it was not
+    started as a command named warpdrive (`python -m warpdrive`)."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if Path(argv0).name != "warpdrive" or not os.path.isfile(argv0):
+        return None
+    return os.path.abspath(argv0)
 
 
-def _posix(env: EnvRecord) -> str:
+def activate_code(env: EnvRecord, shell: str, command: str | None = None) -> str:
+    """`command` is the warpdrive that prints the code: activation first deactivates
+    any other virtualenv (as venv's own activate does), which hides a warpdrive
+    installed in that virtualenv; then its directory goes on PATH after the env's."""
+    return _fish(env, command) if shell == "fish" else _posix(env, command)
+
+
+def _posix(env: EnvRecord, command: str | None) -> str:
     """For bash and zsh (both read this dialect)."""
     q = shlex.quote
+    env_bin = q(str(env.app_root / "bin"))
     lines = [
         _comment(env),
         "typeset -f deactivate >/dev/null 2>&1 && deactivate",
@@ -74,7 +89,15 @@ def _posix(env: EnvRecord) -> str:
     for var, value in activation_values(env).items():
         lines.append(f"unset {var}" if value is None else f"export {var}={q(value)}")
     lines += [
-        f'export PATH={q(str(env.app_root / "bin"))}:"$PATH"',
+        f'export PATH={env_bin}:"$PATH"',
+    ]
+    if command:
+        lines += [
+            "hash -r 2>/dev/null || true",
+            f'[ "$(command -v warpdrive)" = {q(command)} ] || '
+            f'export PATH={env_bin}:{q(os.path.dirname(command))}:"$_warpdrive_old_PATH"',
+        ]
+    lines += [
         f'PS1={q("(" + ENV_PREFIX + env.name + ") ")}"${{PS1-}}"',
         "deactivate () {",
         '    PATH="$_warpdrive_old_PATH"; export PATH; unset _warpdrive_old_PATH',
@@ -94,8 +117,9 @@ def _posix(env: EnvRecord) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _fish(env: EnvRecord) -> str:
+def _fish(env: EnvRecord, command: str | None) -> str:
     q = fish_quote
+    env_bin = q(str(env.app_root / "bin"))
     lines = [
         _comment(env),
         "functions -q deactivate; and deactivate",
@@ -106,7 +130,15 @@ def _fish(env: EnvRecord) -> str:
     for var, value in activation_values(env).items():
         lines.append(f"set -e {var}" if value is None else f"set -gx {var} {q(value)}")
     lines += [
-        f"set -gx PATH {q(str(env.app_root / 'bin'))} $PATH",
+        f"set -gx PATH {env_bin} $PATH",
+    ]
+    if command:
+        lines.append(
+            # `contains` takes the first word as the key: no output, no match.
+            f"contains -- (command -v warpdrive) {q(command)}; "
+            f"or set -gx PATH {env_bin} {q(os.path.dirname(command))} $_warpdrive_old_PATH"
+        )
+    lines += [
         "functions -q fish_prompt; and functions -c fish_prompt _warpdrive_old_fish_prompt",
         "function fish_prompt",
         f"    printf '%s' {q('(' + ENV_PREFIX + env.name + ') ')}",

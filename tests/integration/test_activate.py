@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
+from tests.conftest import WARPDRIVE, require_tool
 
 POSIX_SCRIPT = r"""
 PS1='my prompt$ '
@@ -92,6 +92,34 @@ def test_activate_and_deactivate_in_a_real_shell(shell, env, wd_home, app_dir):
     record = json.loads((app_root / "warpdrive-env.json").read_text())
     assert record["src"] == str(src)
     assert (app_root / "bin/python").exists()
+
+
+KEEPS_WARPDRIVE = {
+    "bash": '. "$VENV/bin/activate"; eval "$(warpdrive activate demo)"',
+    "zsh": '. "$VENV/bin/activate"; eval "$(warpdrive activate demo)"',
+    "fish": 'source "$VENV/bin/activate.fish"; warpdrive activate demo | source',
+}
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_activate_inside_a_venv_keeps_warpdrive_reachable(shell, env, app_dir):
+    """warpdrive installed in a venv the user has activated: activation deactivates that
+    venv (as venv's own activate does), yet `warpdrive` still runs, and `python` is the
+    app's."""
+    venv = Path(sys.executable).parent.parent
+    path = [p for p in env["PATH"].split(os.pathsep) if Path(p) != venv / "bin"]
+    shell_env = {**env, "VENV": str(venv), "PATH": os.pathsep.join(path)}
+    script = KEEPS_WARPDRIVE[shell] + (
+        '; echo "WD=$(command -v warpdrive)"; echo "PY=$(command -v python)"'
+        '; warpdrive list >/dev/null; and echo LIST_OK'
+        if shell == "fish"
+        else '; echo "WD=$(command -v warpdrive)"; echo "PY=$(command -v python)"'
+        "; warpdrive list >/dev/null && echo LIST_OK"
+    )
+    out = run_shell(shell, script, app_dir("wsgi"), shell_env)
+    assert out["WD"] == WARPDRIVE
+    assert out["PY"] == str(Path(env["WARPDRIVE_HOME"]) / "warpdrive+demo/bin/python")
+    assert "LIST_OK" in out
 
 
 def test_bash_prompt_unset_before_stays_unset(env, app_dir):
@@ -304,6 +332,7 @@ def test_activating_an_existing_env_takes_the_quick_path(run_wd, app_dir, env):
     assert run_wd("activate", cwd=src).returncode == 0  # named after the directory
     probe = (
         "import sys\n"
+        f"sys.argv[0] = {WARPDRIVE!r}\n"  # as the console script starts it
         "from warpdrive.cli.entry import quick_activate\n"
         "answered = quick_activate(sys.argv[1:])\n"
         "print('\\nQUICK', answered, 'click' in sys.modules, file=sys.stderr)\n"

@@ -44,7 +44,9 @@ def activate(name: str | None, python: str | None, shell_name: str | None, rebin
     src = Path.cwd().resolve()
     name = paths.validate_name(name if name is not None else paths.name_for_directory(src))
     record = envs.activate(name, src, python, rebind)
-    sys.stdout.write(shell.activate_code(record, shell_name or shell.detect_shell()))
+    sys.stdout.write(
+        shell.activate_code(record, shell_name or shell.detect_shell(), shell.running_command())
+    )
 
 
 COMMANDS = [activate]

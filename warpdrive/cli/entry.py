@@ -31,7 +31,7 @@ def quick_activate(args: list[str]) -> bool:
         return False
     if not record.exists or record.src is None or not record.src.is_dir():
         return False
-    sys.stdout.write(shell.activate_code(record, shell.detect_shell()))
+    sys.stdout.write(shell.activate_code(record, shell.detect_shell(), shell.running_command()))
     return True
 
 
