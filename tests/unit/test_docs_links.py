@@ -1,7 +1,7 @@
 """Every relative link in the repository's Markdown leads somewhere: the file (or
 directory) exists inside the repository, and a `#anchor` names a heading of the target
 as GitHub renders it. External (http, https, mailto) links are not checked. Every doc is
-reachable from README.md."""
+reachable from README.md, and no file cites a document outside the repository."""
 
 from __future__ import annotations
 
@@ -33,20 +33,28 @@ HTML_ID = re.compile(r"""<[a-z][^>]*?\b(?:id|name)=["']([^"']+)["']""", re.I)
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
-def markdown_files(root: Path) -> list[Path]:
-    """The repository's Markdown files: everything outside dot-directories (.git, .venv,
-    caches), build output, benchmark work directories and test fixtures."""
+def project_files(root: Path, pattern: str = "*") -> list[Path]:
+    """The repository's own files matching `pattern`: everything outside dot-directories
+    (.git, .venv, caches; .ci is the project's), build output, benchmark work
+    directories and test fixtures."""
     skip = {p.relative_to(ROOT) for p in SKIP_PATHS}
     found = []
-    for path in sorted(root.rglob("*.md")):
+    for path in sorted(root.rglob(pattern)):
         rel = path.relative_to(root)
         parts = rel.parts[:-1]
-        if any(p.startswith(".") or p in SKIP_DIRS or p.endswith(".egg-info") for p in parts):
+        if any(
+            (p.startswith(".") and p != ".ci") or p in SKIP_DIRS or p.endswith(".egg-info")
+            for p in parts
+        ):
             continue
-        if any(rel.is_relative_to(s) for s in skip):
+        if any(rel.is_relative_to(s) for s in skip) or not path.is_file():
             continue
         found.append(path)
     return found
+
+
+def markdown_files(root: Path) -> list[Path]:
+    return project_files(root, "*.md")
 
 
 def prose(text: str) -> str:
@@ -179,6 +187,23 @@ def test_the_readme_docs_table_links_every_page_of_docs():
     linked = {target.partition("#")[0] for _, target in links(row)}
     pages = {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
     assert pages - linked == set()
+
+
+# Citations of documents that are not in the repository: the rules they stand for are
+# written in the project's own docs, and code and docs point there.
+OUTSIDE = re.compile(r"SPEC\s*§|§\s*\d|S2I-CONTRACT|ENVIRONMENT\.md|\.\./shared/|\bissue #?\d+")
+
+
+def test_nothing_cites_documents_outside_the_repository():
+    found = []
+    for path in project_files(ROOT):
+        if path == Path(__file__).resolve() or path.suffix in (".pyc", ".sqlite3"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
+            if OUTSIDE.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, "cites a document outside the repository:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize(
