@@ -22,8 +22,8 @@ SOAK_SECONDS ?= 120
 soak: venv  ## 100 connections against the examples under each server, SOAK_SECONDS long
 	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m pytest -ra -s tests/integration/test_soak.py $(PYTEST_ARGS)
 
-# Performance figures of SPEC §12 (benchmarks/README.md); BENCH_ARGS passes options on.
-bench: venv  ## every figure (about 20 minutes): benchmarks/results.md and results.json
+# The performance figures (benchmarks/README.md); BENCH_ARGS passes options on.
+bench: venv  ## every figure (about 15 minutes on 2 CPUs): benchmarks/results.md and results.json
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 bench-quick: venv  ## a subset in under 3 minutes, as CI runs it: benchmarks/work/results-quick.*

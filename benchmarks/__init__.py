@@ -1,2 +1,2 @@
-"""`make bench`: warpdrive's performance figures (SPEC §12), measured against the
+"""`make bench`: warpdrive's performance figures (benchmarks/README.md), measured against the
 alternatives in one run. `python -m benchmarks.run --help` lists the options."""

@@ -1,5 +1,6 @@
 """Comparisons between figures of the run, and the targets warpdrive sets for itself
-(issue 7), judged honestly: a target whose figures are missing is "not measured".
+(benchmarks/README.md, "Targets"), judged honestly: a target whose figures are missing
+is "not measured".
 
 Everything here works from the figures alone, so a saved results.json can be judged
 again (`python -m benchmarks.run --from-json FILE`) without measuring anything."""
@@ -32,7 +33,8 @@ def median(results: Results, id: str) -> float | None:
 
 
 def comparisons(results: Results, auto: str, servers: tuple[str, ...]) -> list[dict]:
-    """The comparisons of SPEC §12 and issue 7; returns the rows against the original."""
+    """The comparisons and targets of benchmarks/README.md; returns the rows against the
+    original."""
     compare = results.compare
     compare("uv-pip", "cold build: uv / pip", "build.cold.uv", "build.cold.pip")
     compare("noop-cold", "no-op rebuild / cold build (uv)", "build.noop.ours", "build.cold.uv")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from benchmarks.procs import BenchError
 
-MAX_SECONDS = 15  # no run may be longer (issue 7)
+MAX_SECONDS = 15  # no run may be longer (benchmarks/README.md, "How it measures")
 TIMEOUT_SECONDS = 2
 
 

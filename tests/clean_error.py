@@ -1,6 +1,6 @@
-"""The checks every bad-input test makes on a failed `warpdrive` command (SPEC §11):
-the documented exit status, one line naming the offending value and the fix, and no
-traceback through warpdrive's own code."""
+"""The checks every bad-input test makes on a failed `warpdrive` command (README.md,
+"Errors and exit codes"): the documented exit status, one line naming the offending
+value and the fix, and no traceback through warpdrive's own code."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`warpdrive build`: the build pipeline (SPEC §5), a straight list of steps.
+"""`warpdrive build`: the build pipeline (docs/build.md), a straight list of steps.
 
 Dependencies go into a fresh virtualenv generation (see appenv) that is linked in
 only after every step succeeded; when the dependency inputs are unchanged since the

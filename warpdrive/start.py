@@ -1,4 +1,4 @@
-"""`warpdrive start`: hooks, migrations, checks, then exec the server (SPEC §6)."""
+"""`warpdrive start`: hooks, migrations, checks, then exec the server (docs/start.md)."""
 
 from __future__ import annotations
 

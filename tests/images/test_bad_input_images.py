@@ -1,6 +1,6 @@
-"""SPEC §11 for `warpdrive s2i`: Docker engine not reachable, builder image missing,
-source not a directory, `.s2i/environment` malformed. The local cases, and what each
-check means, are in tests/integration/test_bad_input.py.
+"""Bad input to `warpdrive s2i` (docs/images.md, "Errors"): Docker engine not reachable,
+builder image missing, source not a directory, `.s2i/environment` malformed. The local
+cases, and what each check means, are in tests/integration/test_bad_input.py.
 
 Every case aims at the name of an image built once for the module: after the failure
 that name still tags the same image id (ids are content digests, so the image is the

@@ -1,6 +1,6 @@
 """A repo made for OpenShift's Python S2I builder builds with warpdrive's builder image
-unchanged: its environment variables (SPEC §7) have the same effect, checked over
-HTTP and in the image."""
+unchanged: its environment variables (docs/openshift-builder.md) have the same effect,
+checked over HTTP and in the image."""
 
 from __future__ import annotations
 

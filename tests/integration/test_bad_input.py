@@ -1,4 +1,5 @@
-"""SPEC §11: every bad input gives one clear error and loses nothing.
+"""Every bad input gives one clear error and loses nothing (README.md, "Errors and exit
+codes").
 
 One table holds the local cases (the Docker ones are in
 tests/images/test_bad_input_images.py). Each case breaks the source of one Django app
@@ -13,8 +14,9 @@ built once for the module, or the command line or environment around it, runs th
 4. the environment built before is untouched (same generation, same build record) and,
    with the mistake undone, `warpdrive start` still serves GET / with 200.
 
-"Hook present but not executable" is documented as a warning, not an error (SPEC §7,
-docs/build.md): its row expects exit 0 and one `warning:` line, with the same checks.
+"Hook present but not executable" is documented as a warning, not an error
+(docs/build.md, "Hooks"): its row expects exit 0 and one `warning:` line, with the same
+checks.
 
 More detailed tests of some of these cases live beside the code they exercise:
 test_detect.py (every file the no-app error lists; settings errors with the app's

@@ -1,4 +1,5 @@
-"""Detection: the ordered table of detectors (SPEC §4); the first match wins.
+"""Detection: the ordered table of detectors (README.md, "How detection works"); the
+first match wins.
 
 Each detector is a module with KIND, LOOKS_FOR (for the no-app error), NEEDS (for the
 explicit-mode error) and `detect(ctx) -> AppSpec | None`. An explicit mode runs only

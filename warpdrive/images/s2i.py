@@ -1,6 +1,7 @@
 """`warpdrive s2i`: build an app image from source with a builder image, following
-the S2I protocol as the standard `s2i` tool applies it (shared/S2I-CONTRACT.md):
-upload tar on the assemble container's stdin, assemble, commit with run as Cmd."""
+the S2I protocol as the standard `s2i` tool applies it (docs/images.md, "What happens,
+step by step"): upload tar on the assemble container's stdin, assemble, commit with run
+as Cmd."""
 
 from __future__ import annotations
 
