@@ -3,7 +3,8 @@
 
 Writes results.json and results.md: by default benchmarks/results.* for a full run and
 benchmarks/work/results-quick.* for a quick one, so a quick run never replaces the
-full results. Exit status 1 when a figure the plan asked for could not be measured."""
+full results. Exit status 2, before anything is measured, when wrk or the user the
+original runs as is missing; 1 when a figure the plan asked for could not be measured."""
 
 from __future__ import annotations
 
@@ -70,18 +71,31 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def missing_tools(args, plan) -> list[tuple[str, str]]:
+    """(what is missing, how to get it) for each thing the parts of this run need and
+    the machine lacks: the run stops rather than leave their figures unmeasured."""
+    missing = []
+    if "throughput" not in args.skip and load.wrk_path() is None:
+        missing.append(("wrk is not installed", "apt-get install wrk, or pass --skip throughput"))
+    if plan.original and "original" not in args.skip and is_root():
+        try:
+            pwd.getpwnam(args.user)
+        except KeyError:
+            missing.append(
+                (
+                    f"user {args.user}, whom the original warpdrive runs as, does not exist",
+                    f"useradd --create-home {args.user}, or pass --user NAME or --skip original",
+                )
+            )
+    return missing
+
+
 def original_for(args, plan, work: Path, logs: Path, environ) -> tuple[Original | None, str]:
     if not plan.original:
         return None, "not run in quick mode"
     if "original" in args.skip:
         return None, "left out (--skip original)"
-    user = None
-    if is_root():
-        try:
-            pwd.getpwnam(args.user)
-        except KeyError:
-            return None, f"user {args.user} is missing (.ci/run creates it)"
-        user = args.user
+    user = args.user if is_root() else None
     return Original(work / "original", args.python, environ, logs, user), ""
 
 
@@ -140,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json:
         return rejudge(args.from_json)
     plan = QUICK if args.quick else FULL
+    missing = missing_tools(args, plan)
+    for what, how in missing:
+        print(f"error: {what}\nhint: {how}", file=sys.stderr)
+    if missing:
+        return 2
     out_dir = args.output_dir or (HERE / "work" if args.quick else HERE)
     name = "results-quick" if args.quick else "results"
     work = args.work_dir.resolve()
@@ -176,8 +195,6 @@ def main(argv: list[str] | None = None) -> int:
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
     skip = set(args.skip)
-    if load.wrk_path() is None:
-        skip.add("throughput")
     try:
         setup(bench)
     except BenchError as exc:
@@ -199,8 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for part, (module, measure) in parts.items():
         if part in skip:
-            no_wrk = part == "throughput" and load.wrk_path() is None
-            reason = "wrk is not installed" if no_wrk else f"left out (--skip {part})"
+            reason = f"left out (--skip {part})"
         elif measure is None:
             reason = f"not run in {plan.name} mode"
         else:

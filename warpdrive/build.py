@@ -89,9 +89,17 @@ def detect_kind(ctx: Context) -> AppSpec:
 
 def build(src: str | Path | None = None, server_flag: str | None = None) -> dict:
     ctx = context.resolve(src)
+    new = not ctx.has_env
     env_record = envs.ensure(ctx.app_root, ctx.src)
     with build_lock(ctx.app_root):
-        return _build(ctx, env_record, server_flag)
+        try:
+            return _build(ctx, env_record, server_flag)
+        except BaseException:
+            # A failed first build (no app found, say) leaves no empty environment behind.
+            if new:
+                output.step(f"Removing the environment this build created, {ctx.app_root}")
+                shutil.rmtree(ctx.app_root, ignore_errors=True)
+            raise
 
 
 def _build(ctx: Context, env_record, server_flag: str | None) -> dict:

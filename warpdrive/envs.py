@@ -29,14 +29,22 @@ def read_python_version(src: Path) -> str | None:
     return None
 
 
+def find_python(flag: str) -> str | None:
+    """The interpreter --python names (a path, or a name on PATH); None when there is none."""
+    found = flag if os.sep in flag else shutil.which(flag)
+    if not found or not os.access(found, os.X_OK) or os.path.isdir(found):
+        return None
+    return os.path.abspath(found)
+
+
 def choose_python(src: Path, flag: str | None) -> tuple[str, str]:
     """(interpreter path, why): --python, else .python-version when that Python is on
     PATH, else the Python warpdrive runs under."""
     if flag:
-        found = flag if os.sep in flag else shutil.which(flag)
-        if not found or not os.access(found, os.X_OK) or os.path.isdir(found):
+        found = find_python(flag)
+        if found is None:
             raise PythonNotFound(flag, "--python")
-        return os.path.abspath(found), "--python"
+        return found, "--python"
     wanted = read_python_version(src)
     if wanted:
         parts = wanted.removeprefix("python").split(".")
@@ -85,27 +93,47 @@ def build_python(record: EnvRecord, src: Path) -> str:
 
 
 def activate(
-    name: str, src: Path, python_flag: str | None = None, rebind: bool = False
+    name: str, src: Path | None = None, python_flag: str | None = None, rebind: bool = False
 ) -> EnvRecord:
     """The environment NAME, created and bound to `src` on first use.
 
     An existing environment keeps the source directory it was bound to, so that it
-    can be activated from anywhere; `rebind` (or a vanished source) binds it to `src`.
+    can be activated from anywhere; `rebind` (or a vanished source) binds it to `src`,
+    and says so. `src` None is the current directory, looked up only when needed: an
+    environment bound elsewhere activates by name even from a deleted directory.
     """
     paths.validate_name(name)
     app_root = paths.app_root_for(name)
     record = paths.read_env(app_root)
     if not record.exists:
-        return create(name, src, python_flag)
-    if python_flag:
+        return create(name, src or paths.current_directory().resolve(), python_flag)
+    if python_flag and not same_python(python_flag, record.python):
         output.warn(
             f"{paths.ENV_PREFIX}{name} exists, so --python is ignored; "
             f"`warpdrive destroy {name}` first to change its Python"
         )
-    if rebind or record.src is None or not record.src.is_dir():
+    vanished = record.src is None or not record.src.is_dir()
+    if rebind or vanished:
+        src = src or paths.current_directory().resolve()
+        if src != record.src:
+            output.notice(f"{paths.ENV_PREFIX}{name} is now bound to {src} ({was(record.src)})")
         record = EnvRecord(name, app_root, src, record.python, record.python_source)
         paths.write_env(record)
     return record
+
+
+def same_python(flag: str, python: str | None) -> bool:
+    """Whether --python names the interpreter the environment was made with."""
+    found = find_python(flag)
+    return bool(found and python) and os.path.realpath(found) == os.path.realpath(python)
+
+
+def was(old: Path | None) -> str:
+    if old is None:
+        return "it was bound to no directory"
+    if not old.is_dir():
+        return f"it was bound to {old}, which no longer exists"
+    return f"it was bound to {old}"
 
 
 def active_name(environ=os.environ) -> str | None:

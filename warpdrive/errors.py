@@ -44,9 +44,10 @@ class NoAppFound(WarpdriveError):
     @property
     def hint(self) -> str:
         return (
-            "add one of those files, set APP_MODULE=module:callable or "
-            "WARPDRIVE_DEPLOY_MODE=shell|python|django|paste|wsgi, or point "
-            "WARPDRIVE_APP_HOME (APP_HOME) at the subdirectory that holds the app"
+            "add one of those files; or set APP_MODULE=module:callable (APP_MODULE=module "
+            "means module:application), WARPDRIVE_PASTE_INI=FILE for a Paste Deploy file "
+            "not named paste.ini, or WARPDRIVE_DEPLOY_MODE=shell|python|django|paste|wsgi; "
+            "or point WARPDRIVE_APP_HOME (APP_HOME) at the subdirectory that holds the app"
         )
 
 
@@ -154,6 +155,25 @@ class SourceNotDirectory(WarpdriveError):
     @property
     def hint(self) -> str:
         return "pass the directory that holds the application's code"
+
+
+class WorkingDirectoryGone(WarpdriveError):
+    """The process's current directory was deleted (or moved) after the shell entered it."""
+
+    code = "source.cwd-gone"
+
+    def __init__(self, pwd: str | None):
+        super().__init__(pwd)
+        self.pwd = pwd
+
+    @property
+    def message(self) -> str:
+        where = f" {self.pwd}" if self.pwd else ""
+        return f"the current directory{where} no longer exists (it was deleted or moved)"
+
+    @property
+    def hint(self) -> str:
+        return "cd to an existing directory (the app's source directory) and run the command again"
 
 
 class InvalidEnvName(WarpdriveError):

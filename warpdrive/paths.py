@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from warpdrive.errors import InvalidEnvName
+from warpdrive.errors import InvalidEnvName, WorkingDirectoryGone
 
 ENV_PREFIX = "warpdrive+"
 # The record that binds an environment to its source directory.
@@ -29,6 +29,15 @@ def name_for_directory(src: Path) -> str:
     """The default environment name for a source directory: its basename, made valid."""
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", src.name).lstrip(".-") or "app"
     return name[:100]
+
+
+def current_directory() -> Path:
+    """The process's current directory; an error a person can act on when it was deleted
+    (the shell's PWD then still names it)."""
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        raise WorkingDirectoryGone(os.environ.get("PWD")) from None
 
 
 def warpdrive_home(environ: os._Environ[str] | dict[str, str] = os.environ) -> Path:

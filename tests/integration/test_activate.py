@@ -223,6 +223,26 @@ def test_python_flag(run_wd, app_dir, wd_home):
     assert "(from --python)" in result.stderr
 
 
+def test_python_flag_naming_the_environments_own_python_is_no_warning(run_wd, app_dir, tmp_path):
+    """As `make demo` runs it each time: --python with the Python the environment was
+    made with (by any name) is not ignored, it is already so."""
+    system = "/usr/bin/python3"
+    if not Path(system).exists():
+        pytest.skip("Debian's python3 is not installed")
+    src = app_dir("wsgi")
+    alias = tmp_path / "python-alias"
+    alias.symlink_to(system)
+    for python in (system, system, str(alias)):
+        result = run_wd("activate", "demo", "--python", python, cwd=src)
+        assert result.returncode == 0, result.stderr
+        assert "warning" not in result.stderr
+    other = sys._base_executable
+    if real(other) != real(system):
+        result = run_wd("activate", "demo", "--python", other, cwd=src)
+        assert result.returncode == 0, result.stderr
+        assert "warning: warpdrive+demo exists, so --python is ignored" in result.stderr
+
+
 def test_python_version_file_when_that_python_is_on_path(run_wd, app_dir, wd_home, tmp_path, env):
     bindir = tmp_path / "bin"
     bindir.mkdir()
@@ -361,3 +381,41 @@ def test_activating_an_existing_env_takes_the_quick_path(run_wd, app_dir, env):
             check=False,
         )
         assert "QUICK False" in out.stderr and out.stdout == ""
+
+
+def bound_to(run_wd) -> str:
+    [env] = json.loads(run_wd("list", "--json").stdout)
+    return env["src"]
+
+
+def test_rebinding_says_so(run_wd, app_dir, tmp_path):
+    """An existing environment keeps its directory unless --rebind, or its directory
+    is gone; either way a rebinding is one notice naming both directories."""
+    first = app_dir("wsgi")
+    second = tmp_path / "second"
+    second.mkdir()
+    assert run_wd("activate", "demo", cwd=first).returncode == 0
+
+    elsewhere = run_wd("activate", "demo", cwd=second)
+    assert (elsewhere.returncode, elsewhere.stderr) == (0, "")
+    assert bound_to(run_wd) == str(first)
+
+    rebound = run_wd("activate", "demo", "--rebind", cwd=second)
+    assert rebound.returncode == 0, rebound.stderr
+    assert rebound.stderr == (
+        f"notice: warpdrive+demo is now bound to {second} (it was bound to {first})\n"
+    )
+    assert bound_to(run_wd) == str(second)
+    again = run_wd("activate", "demo", "--rebind", cwd=second)
+    assert (again.returncode, again.stderr) == (0, "")
+
+    second.rmdir()
+    moved = run_wd("activate", "demo", cwd=first)
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stderr == (
+        f"notice: warpdrive+demo is now bound to {first} "
+        f"(it was bound to {second}, which no longer exists)\n"
+    )
+    assert bound_to(run_wd) == str(first)
+    quick = run_wd("activate", "demo", cwd=first)
+    assert (quick.returncode, quick.stderr) == (0, "")

@@ -6,6 +6,7 @@ results themselves (benchmarks/results.md), never by a test."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.clean_error import assert_clean_error
 from tests.conftest import ROOT, require_tool
 
 UNITS = {"s", "req/s", "MB"}
@@ -157,3 +159,42 @@ def test_committed_full_results_are_well_formed():
     for id in (*QUICK_FIGURES, *FULL_ONLY):
         assert id in figures, id
     check_markdown((ROOT / "benchmarks" / "results.md").read_text(), data)
+
+
+def run_bench(*args: str, path: str | None = None) -> subprocess.CompletedProcess:
+    """The harness with ARGS and a work directory too long for it: should it get past
+    its check of what it needs, it stops at once at the work directory's instead of
+    measuring anything."""
+    env = {**os.environ, "PATH": path or os.environ["PATH"]}
+    work = "/tmp/" + "w" * 60
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", *args, "--work-dir", work],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_bench_without_wrk_stops_saying_how_to_get_it(tmp_path):
+    empty = tmp_path / "bin"  # a PATH without wrk
+    empty.mkdir()
+    out = tmp_path / "out"
+    proc = run_bench("--quick", "--output-dir", str(out), path=str(empty))
+    assert_clean_error(
+        proc.returncode, proc.stdout, proc.stderr, 2, "wrk is not installed", "apt-get install wrk"
+    )
+    assert not out.exists()
+
+
+def test_bench_without_the_originals_user_stops_saying_how_to_get_it(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("the original runs as another user only when the harness runs as root")
+    out = tmp_path / "out"
+    user = "wd-no-such-user"
+    proc = run_bench("--user", user, "--skip", "throughput", "--output-dir", str(out))
+    fix = f"useradd --create-home {user}"
+    assert_clean_error(proc.returncode, proc.stdout, proc.stderr, 2, f"user {user}", fix)
+    assert not out.exists()

@@ -173,6 +173,28 @@ def test_failing_hook_stops_the_build(run_wd, app_dir, wd_home):
     assert versions(root, "six")["six"] is None  # the new generation never went live
 
 
+def test_a_first_build_that_fails_leaves_no_environment_behind(run_wd, app_dir, wd_home):
+    """Build without activate makes the environment; finding no app, it removes it."""
+    src = app_dir("none_nothing")
+    result = run_wd("build", str(src))
+    assert result.returncode == 2
+    assert f"error: no application found in {src}" in result.stderr
+    assert "Creating environment warpdrive+none_nothing" in result.stderr
+    assert "Removing the environment this build created" in result.stderr
+    assert list(wd_home.iterdir()) == []
+
+
+def test_a_failed_build_keeps_an_existing_environment(run_wd, app_dir, wd_home):
+    src = app_dir("none_nothing")
+    assert run_wd("activate", cwd=src).returncode == 0
+    result = run_wd("build", str(src))
+    assert result.returncode == 2
+    assert f"error: no application found in {src}" in result.stderr
+    assert "Removing" not in result.stderr
+    assert (app_root(wd_home, src) / "bin/python").exists()
+    assert run_wd("activate", cwd=src).stderr == ""  # still bound to its directory
+
+
 def test_two_dependency_formats_without_a_choice(run_wd, app_dir):
     src = app_dir("deps_two_formats")
     result = run_wd("build", cwd=src)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
+from tests.clean_error import assert_clean_error
+from tests.conftest import WARPDRIVE, Result
 from warpdrive import __version__
 from warpdrive.cli.main import COMMAND_MODULES
 
@@ -60,3 +65,60 @@ def test_unexpected_errors_are_logged_not_shown(run_wd, wd_home):
     (broken / "bin/python").write_text("")
     result = run_wd("list")
     assert result.returncode == 0  # unreadable records are tolerated
+
+
+def in_deleted_directory(env, tmp_path: Path, *args: str) -> Result:
+    """`warpdrive ARGS...` run by a real shell whose current directory was removed
+    after it entered it (so its PWD still names it)."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = 'cd "$1" && rmdir "$1" && shift && exec "$@"'
+    proc = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-c", script, "bash", str(gone), WARPDRIVE, *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["activate"],
+        ["activate", "new-env"],
+        ["activate", "--rebind"],
+        ["build"],
+        ["build", "."],
+        ["info"],
+        ["plan"],
+        ["start", "--dry-run"],
+        ["migrate"],
+        ["s2i"],
+    ],
+    ids=" ".join,
+)
+def test_a_deleted_current_directory_is_a_clean_error(env, tmp_path, wd_home, args):
+    result = in_deleted_directory(env, tmp_path, *args)
+    gone = tmp_path / "gone"
+    message = f"the current directory {gone} no longer exists"
+    fix = "cd to an existing directory"
+    assert_clean_error(result.returncode, result.stdout, result.stderr, 2, message, fix)
+    assert list(wd_home.glob("warpdrive+*")) == []
+
+
+def test_an_environment_bound_elsewhere_activates_from_a_deleted_directory(
+    run_wd, env, tmp_path, app_dir
+):
+    """The environment does not need the current directory: by name it activates,
+    the quick way and the full command line's way alike."""
+    src = app_dir("wsgi")
+    assert run_wd("activate", "demo", cwd=src).returncode == 0
+    expected = run_wd("activate", "demo", "--shell", "bash", cwd=src).stdout
+    for args in (["activate", "demo"], ["activate", "demo", "--shell", "bash"]):
+        result = in_deleted_directory({**env, "SHELL": "/bin/bash"}, tmp_path, *args)
+        assert (result.returncode, result.stderr) == (0, ""), result.stderr
+        assert result.stdout == expected

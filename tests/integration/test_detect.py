@@ -89,7 +89,13 @@ def test_nothing_detectable_lists_every_file_looked_for(run_wd, app_dir):
     ):
         assert name in error
     assert hint.startswith("hint: ")
-    for way in ("APP_MODULE=module:callable", "WARPDRIVE_DEPLOY_MODE", "WARPDRIVE_APP_HOME"):
+    for way in (
+        "APP_MODULE=module:callable",
+        "APP_MODULE=module means module:application",
+        "WARPDRIVE_PASTE_INI=",
+        "WARPDRIVE_DEPLOY_MODE",
+        "WARPDRIVE_APP_HOME",
+    ):
         assert way in hint
     assert "Traceback" not in result.stderr
 

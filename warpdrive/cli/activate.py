@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -41,9 +40,11 @@ def activate(name: str | None, python: str | None, shell_name: str | None, rebin
     NAME defaults to the current directory's name. It may hold letters, digits,
     '.', '_' and '-'.
     """
-    src = Path.cwd().resolve()
-    name = paths.validate_name(name if name is not None else paths.name_for_directory(src))
-    record = envs.activate(name, src, python, rebind)
+    src = None  # with a NAME, the current directory matters only to bind the environment
+    if name is None:
+        src = paths.current_directory().resolve()
+        name = paths.name_for_directory(src)
+    record = envs.activate(paths.validate_name(name), src, python, rebind)
     sys.stdout.write(
         shell.activate_code(record, shell_name or shell.detect_shell(), shell.running_command())
     )

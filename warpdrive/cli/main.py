@@ -70,7 +70,13 @@ class WarpdriveGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except FileNotFoundError:
+                # Every relative path, the current directory's own included, fails once
+                # that directory is deleted: say that rather than report a bug.
+                paths.current_directory()
+                raise
         except WarpdriveError as exc:
             output.error(exc.message, exc.hint)
             ctx.exit(exc.exit_status)
