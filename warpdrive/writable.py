@@ -69,12 +69,15 @@ def hand_over(user: str, spec: AppSpec) -> None:
     `user`, in one step line naming each change; refuse with one error naming the
     path when that cannot be done."""
     directories, files = state(spec)
-    changes = []
-    for path, what in [*directories.items(), *files.items()]:
+    # First, so that nothing is changed when this refuses. Each file's directory is
+    # among the directories, and will be opened to `user` if need be.
+    for path, what in directories.items():
         way_in = nearest_existing(path.parent)
         if not runuser.may(user, "-x", way_in):
             reason = f"{way_in} or one of its parent directories is closed to {user}"
             raise UnwritableForRunUser(user, path, what, reason)
+    changes = []
+    for path, what in [*directories.items(), *files.items()]:
         try:
             change = give(path, path in directories, user)
         except OSError as exc:
