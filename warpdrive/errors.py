@@ -508,6 +508,32 @@ class UnreadableForRunUser(WarpdriveError):
         )
 
 
+class UnwritableForRunUser(WarpdriveError):
+    """State the app writes (a SQLite database, MEDIA_ROOT) that warpdrive could not
+    hand to the user mod_wsgi runs the app as."""
+
+    code = "start.unwritable"
+
+    def __init__(self, user: str, path: Path, what: str, reason: str):
+        super().__init__(user, path, what, reason)
+        self.user, self.path, self.what, self.reason = user, path, what, reason
+
+    @property
+    def message(self) -> str:
+        return (
+            f"user {self.user}, whom mod_wsgi runs the app as, cannot write {self.what} "
+            f"{self.path}: {self.reason}"
+        )
+
+    @property
+    def hint(self) -> str:
+        return (
+            f"make {self.path} writable by {self.user} (chown {self.user} {self.path}) and its "
+            f"parent directories searchable by {self.user}, move it where {self.user} can "
+            "write, or set WARPDRIVE_RUN_USER to a user who can write it"
+        )
+
+
 class NoRunUser(WarpdriveError):
     code = "start.no-run-user"
 

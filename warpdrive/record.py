@@ -53,6 +53,8 @@ SKIP_DIRS = {
     ".hypothesis",
 }
 SKIP_SUFFIXES = (".pyc", ".sqlite3", ".sqlite3-journal", ".log")
+# Django facts that records of older builds lack: such a record is detected again.
+NEWER_DJANGO_FACTS = ("sqlite_databases", "media_root")
 
 
 def load(app_root: Path) -> dict | None:
@@ -106,8 +108,10 @@ def recorded_spec(ctx: Context, data: dict | None = None):
     data = data if data is not None else load(ctx.app_root)
     if not data or data.get("src") != str(ctx.src):
         return None
-    settings_module = (data["spec"].get("django") or {}).get("settings_module")
-    if data.get("detection") != detection_fingerprint(ctx, settings_module):
+    django = data["spec"].get("django") or {}
+    if django.get("ok") and not all(key in django for key in NEWER_DJANGO_FACTS):
+        return None
+    if data.get("detection") != detection_fingerprint(ctx, django.get("settings_module")):
         return None
     return AppSpec.from_json(data["spec"])
 

@@ -45,11 +45,19 @@ def primary_group(user: str) -> str:
 
 
 def can_read(user: str, path: Path) -> bool:
-    """Ask the system, as that user: `test -r` follows the real permission checks,
-    every parent directory included."""
+    return may(user, "-r", path)
+
+
+def can_write(user: str, path: Path) -> bool:
+    return may(user, "-w", path)
+
+
+def may(user: str, test: str, path: Path) -> bool:
+    """Ask the system, as that user: `test -r` (-w, -x) follows the real permission
+    checks, every parent directory included."""
     entry = pwd.getpwnam(user)
     result = subprocess.run(
-        ["test", "-r", str(path)],
+        ["test", test, str(path)],
         user=entry.pw_uid,
         group=entry.pw_gid,
         extra_groups=[],

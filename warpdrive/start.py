@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from warpdrive import context, detect, hooks, output, proc, record, runuser, servers
+from warpdrive import context, detect, hooks, output, proc, record, runuser, servers, writable
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import BadSetting, CommandFailed, NotBuilt, PortInUse, ServerNotInstalled
@@ -123,6 +123,7 @@ def prepare(
             write_graceful_conf(plan.env["WARPDRIVE_MOD_WSGI_SERVER_ROOT"])
         if plan.run_user:
             runuser.check_readable(plan.run_user, readable_paths(ctx, spec))
+            writable.hand_over(plan.run_user, spec)
     env = proc.with_venv(ctx.environ, ctx.app_root)
     env.update(plan.env)
     return plan, env

@@ -354,6 +354,15 @@ def test_build_record(run_wd, app_dir, wd_home):
     # info and start use the record instead of importing the settings again.
     info = run_wd("info", str(src))
     assert "; from the build record)" in info.stdout
+    # A record from before the database and media facts were read is detected again.
+    facts = data["spec"]["django"]
+    older = {k: v for k, v in facts.items() if k not in ("sqlite_databases", "media_root")}
+    (root / "warpdrive-build.json").write_text(
+        json.dumps({**data, "spec": {**data["spec"], "django": older}})
+    )
+    info = json.loads(run_wd("info", "--json", str(src)).stdout)
+    assert info["spec_from"] == "detected now"
+    assert info["spec"]["django"]["sqlite_databases"] == [str(src / "db.sqlite3")]
     settings = src / "mysite/settings.py"
     settings.write_text(settings.read_text() + "\nSTATIC_URL = '/assets/'\n")
     info = json.loads(run_wd("info", "--json", str(src)).stdout)

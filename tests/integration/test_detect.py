@@ -155,6 +155,8 @@ def test_django_facts_come_from_importing_the_settings(run_wd, app_dir):
     assert django["static_url"] == "/assets/v7/"
     assert django["wsgi_application"] == "proj.wsgi.application"
     assert django["database_engine"] == "django.db.backends.postgresql"
+    assert django["sqlite_databases"] == []
+    assert django["media_root"] == str(src / "uploads")  # relative: from the app home
     assert data["spec"]["static"] == [{"url": "/assets/v7/", "directory": str(src / "collected")}]
 
 
@@ -183,6 +185,8 @@ def test_django_settings_imported_with_the_apps_own_python(run_wd, app_dir, djan
     assert django["static_url"] == "/static/"
     assert django["staticfiles"] is True
     assert django["database_engine"] == "django.db.backends.sqlite3"
+    assert django["sqlite_databases"] == [str(src / "db.sqlite3")]
+    assert django["media_root"] is None
     assert not any("warpdrive's own Python" in n for n in data["spec"]["notes"])
     assert data["spec"]["static"][0]["directory"] == str(django_venv / "static")
 

@@ -34,6 +34,18 @@ def read_settings(module):
     return importlib.import_module(module), "the settings module alone (Django not installed)", None
 
 
+def sqlite_files(databases):
+    """The file of every SQLite database, absolute (SQLite opens a relative name from
+    the working directory: the app home); in-memory and URI names are no file here."""
+    files = []
+    for db in databases.values():
+        name = str(db.get("NAME") or "")
+        is_file = name not in ("", ":memory:") and not name.startswith("file:")
+        if (db.get("ENGINE") or "").endswith("sqlite3") and is_file:
+            files.append(os.path.abspath(name))
+    return files
+
+
 def facts(settings, module, source, version):
     apps = list(getattr(settings, "INSTALLED_APPS", []) or [])
     databases = getattr(settings, "DATABASES", None) or {}
@@ -41,6 +53,7 @@ def facts(settings, module, source, version):
     if static_url and not static_url.startswith("/") and "://" not in static_url:
         static_url = "/" + static_url  # Django adds the script prefix the same way
     static_root = getattr(settings, "STATIC_ROOT", None)
+    media_root = getattr(settings, "MEDIA_ROOT", None)
     return {
         "ok": True,
         "source": source,
@@ -51,6 +64,8 @@ def facts(settings, module, source, version):
         "static_root": str(static_root) if static_root else None,
         "staticfiles": any(a.startswith("django.contrib.staticfiles") for a in apps),
         "database_engine": databases.get("default", {}).get("ENGINE"),
+        "sqlite_databases": sqlite_files(databases),
+        "media_root": os.path.abspath(str(media_root)) if media_root else None,
     }
 
 
