@@ -111,7 +111,7 @@ def test_activate_inside_a_venv_keeps_warpdrive_reachable(shell, env, app_dir):
     shell_env = {**env, "VENV": str(venv), "PATH": os.pathsep.join(path)}
     script = KEEPS_WARPDRIVE[shell] + (
         '; echo "WD=$(command -v warpdrive)"; echo "PY=$(command -v python)"'
-        '; warpdrive list >/dev/null; and echo LIST_OK'
+        "; warpdrive list >/dev/null; and echo LIST_OK"
         if shell == "fish"
         else '; echo "WD=$(command -v warpdrive)"; echo "PY=$(command -v python)"'
         "; warpdrive list >/dev/null && echo LIST_OK"
