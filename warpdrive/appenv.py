@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from warpdrive import tools
+from warpdrive import output, proc, tools
 from warpdrive.errors import CommandFailed
 
 GENERATIONS = ".generations"
@@ -33,34 +33,58 @@ def current_generation(app_root: Path) -> Path | None:
     return target if target.is_dir() else None
 
 
-def make_venv(python: str, target: Path, cache_dir: Path | None = None) -> None:
+# Why uv could not make a virtualenv for a Python, once per command: a build that
+# makes two (the environment, then its first generation) says so once.
+_uv_failures: dict[str, str] = {}
+
+
+def make_venv(
+    python: str, target: Path, cache_dir: Path | None = None, environ: dict[str, str] | None = None
+) -> None:
     """A virtualenv with pip in it: with uv when it is available (a fraction of a
-    second), else with the standard library's venv (several seconds: ensurepip)."""
+    second), else with the standard library's venv (several seconds: ensurepip).
+    When uv fails, a warning gives its reason and the standard library makes it."""
     if target.exists():
         raise FileExistsError(target)  # never build over (or delete) what is there
+    environ = dict(os.environ if environ is None else environ)
     uv = tools.find_uv()
-    # uv's cache beside the installer's, not in $HOME (the source dir, in images).
-    env = {**os.environ, "UV_CACHE_DIR": str(cache_dir / "uv")} if cache_dir else None
-    attempts = [[python, "-m", "venv", str(target)]]
-    if uv:
-        # pip, the seed, comes from the cache when it is there: any pip will do, and a
-        # build whose cache came back then needs no network for it.
-        seeded = [uv, "venv", "--quiet", "--seed", "--python", python, str(target)]
-        attempts[:0] = [[*seeded, "--offline"], seeded]
-    for argv in attempts:
-        # The tools' own output is progress, so it goes to stderr with ours.
-        offline = "--offline" in argv  # its failure is expected when the cache is empty
-        result = subprocess.run(
-            argv,
-            stdout=subprocess.DEVNULL if offline else sys.stderr,
-            stderr=subprocess.DEVNULL if offline else None,
-            env=env,
-            check=False,
-        )
-        if result.returncode == 0:
+    if uv and python not in _uv_failures:
+        failure = _uv_venv(uv, python, target, cache_dir, environ)
+        if not failure:
             return
+        _uv_failures[python] = failure
+        output.warn(f"uv could not make the virtualenv ({failure}); using {python} -m venv")
+    argv = [python, "-m", "venv", str(target)]
+    # Its own output is progress, so it goes to stderr with ours.
+    result = subprocess.run(argv, stdout=sys.stderr, env=environ, check=False)
+    if result.returncode != 0:
         shutil.rmtree(target, ignore_errors=True)
-    raise CommandFailed("creating the virtualenv", argv, result.returncode)
+        failure = _uv_failures.get(python) if uv else None
+        detail = f"uv had failed first ({failure})" if failure else ""
+        raise CommandFailed("creating the virtualenv", argv, result.returncode, detail)
+
+
+def _uv_venv(
+    uv: str, python: str, target: Path, cache_dir: Path | None, environ: dict[str, str]
+) -> str | None:
+    """Make the virtualenv with `uv venv --seed`; None when done, else why not."""
+    version = tools.uv_version(uv)
+    if not version:
+        return f"{uv} --version failed"
+    env = tools.uv_environ(environ, version)
+    if cache_dir:
+        # uv's cache beside the installer's, not in $HOME (the source dir, in images).
+        env["UV_CACHE_DIR"] = str(cache_dir / "uv")
+    seeded = [uv, "venv", "--quiet", "--seed", "--python", python, str(target)]
+    # pip, the seed, comes from the cache when it is there: any pip will do, and a
+    # build whose cache came back then needs no network for it. That attempt fails
+    # when the cache lacks it; the one that asks the package index says why it failed.
+    for argv in ([*seeded, "--offline"], seeded):
+        result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+        if result.returncode == 0:
+            return None
+        shutil.rmtree(target, ignore_errors=True)
+    return proc.summarise(result.stderr.splitlines(), result.returncode)
 
 
 def cache_root(app_root: Path) -> Path:
@@ -70,12 +94,12 @@ def cache_root(app_root: Path) -> Path:
     return Path(shared) if shared else app_root / ".cache"
 
 
-def new_generation(app_root: Path, python: str) -> Path:
+def new_generation(app_root: Path, python: str, environ: dict[str, str] | None = None) -> Path:
     """A fresh, not yet linked virtualenv under APP_ROOT/.generations/."""
     stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"
     gen = app_root / GENERATIONS / stamp
     gen.parent.mkdir(parents=True, exist_ok=True)
-    make_venv(python, gen, cache_root(app_root))
+    make_venv(python, gen, cache_root(app_root), environ)
     return gen
 
 

@@ -206,7 +206,7 @@ def new_environment(ctx: Context, python: str, installer, source, server, previo
         )
     path, _, version = inputs["python"].partition(" ")
     output.step(f"Creating a new virtualenv with Python {version} ({path})")
-    venv = appenv.new_generation(ctx.app_root, python)
+    venv = appenv.new_generation(ctx.app_root, python, ctx.environ)
     try:
         if ctx.flag("UPGRADE_PIP_TO_LATEST"):
             output.step("Upgrading pip to the latest version (UPGRADE_PIP_TO_LATEST)")

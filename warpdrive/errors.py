@@ -366,9 +366,10 @@ class InstallFailed(WarpdriveError):
     code = "deps.install-failed"
     exit_status = 1
 
-    def __init__(self, installer: str, source: str, summary: str):
-        super().__init__(installer, source, summary)
+    def __init__(self, installer: str, source: str, summary: str, trouble: str | None = None):
+        super().__init__(installer, source, summary, trouble)
         self.installer, self.source, self.summary = installer, source, summary
+        self.trouble = trouble  # "tls" or "connection": the package index was out of reach
 
     @property
     def message(self) -> str:
@@ -376,7 +377,21 @@ class InstallFailed(WarpdriveError):
 
     @property
     def hint(self) -> str:
-        return "the installer's output is above; the previous environment is unchanged and usable"
+        unchanged = "the previous environment is unchanged and usable"
+        if self.trouble == "tls":
+            way = (
+                "the package index's certificate is not trusted: set SSL_CERT_FILE or PIP_CERT "
+                "to the CA bundle of your proxy or index, or add that CA to the system's store"
+            )
+            if self.installer == "uv":
+                way += " (WARPDRIVE_UV=none installs with pip instead)"
+            return f"{way}; {unchanged}"
+        if self.trouble == "connection":
+            return (
+                "the package index could not be reached: check PIP_INDEX_URL and the network "
+                f"(behind a proxy, set HTTPS_PROXY); {unchanged}"
+            )
+        return f"the installer's output is above; {unchanged}"
 
 
 class HookFailed(WarpdriveError):

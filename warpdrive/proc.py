@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 TAIL_LINES = 200
+# pip writes "ERROR: ..."; uv writes "error: ..." (or a multiplication sign on a
+# terminal) and gives the reason on the next lines, after "cause:" (or an arrow).
+_ERROR_LINE = re.compile(r"^\s*(?:error|ERROR|\u00d7)\W*\s*(.+)")
+_CAUSE_LINE = re.compile(r"^\s*(?:cause:|\u2570\u2500\u25b6)\s*(.+)")
 
 
 def clean_environ(environ: dict[str, str]) -> dict[str, str]:
@@ -67,3 +72,22 @@ def run_streamed(
             proc.wait()
         raise
     return proc.wait(), list(tail)
+
+
+def summarise(lines: list[str], returncode: int) -> str:
+    """A tool's own error in one line: its first error line and the causes uv gives
+    after it (of a long chain, the first two and the last, which is the root cause)."""
+    for i, line in enumerate(lines):
+        match = _ERROR_LINE.match(line)
+        if match:
+            causes = []
+            for following in lines[i + 1 :]:
+                cause = _CAUSE_LINE.match(following)
+                if not cause:
+                    break
+                causes.append(cause.group(1).strip())
+            if len(causes) > 3:
+                causes = [*causes[:2], "...", causes[-1]]
+            return ": ".join([match.group(1).strip(), *causes])[:400]
+    last = next((line.strip() for line in reversed(lines) if line.strip()), "")
+    return last[:300] or f"exit code {returncode}"

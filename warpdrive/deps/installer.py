@@ -10,11 +10,19 @@ from pathlib import Path
 
 from warpdrive import appenv, output, proc, tools
 from warpdrive.errors import InstallFailed
+from warpdrive.proc import summarise  # build.py summarises collectstatic with it too
 
-# pip writes "ERROR: ..."; uv writes "error: ..." (or a multiplication sign on a
-# terminal) and gives the reason on the next lines, after "cause:" (or an arrow).
-_ERROR_LINE = re.compile(r"^\s*(?:error|ERROR|\u00d7)\W*\s*(.+)")
-_CAUSE_LINE = re.compile(r"^\s*(?:cause:|\u2570\u2500\u25b6)\s*(.+)")
+# What the installers print when they cannot reach the package index: a certificate
+# they do not trust (a TLS-intercepting proxy, an index with its own CA), or no
+# connection at all (uv's "tcp connect error" / "dns error", pip's NewConnectionError).
+_TLS_FAILURE = re.compile(
+    r"invalid peer certificate|certificate verify failed|SSLCertVerificationError", re.I
+)
+_CONNECTION_FAILURE = re.compile(
+    r"tcp connect error|dns error|connection refused|NewConnectionError|network is unreachable"
+    r"|name or service not known|temporary failure in name resolution|connect timeout",
+    re.I,
+)
 OFFLINE_LINE = "Every requirement is pinned and in the cache: installed without the network"
 
 
@@ -33,14 +41,9 @@ class Installer:
     def environ(self, environ: dict[str, str], venv: Path) -> dict[str, str]:
         env = proc.with_venv(environ, venv)
         if self.name == "uv":
-            env["UV_CACHE_DIR"] = str(self.cache)
             # uv reads only its own variables; pip's are what users (and OpenShift) set.
-            for pip_name, uv_name in (
-                ("PIP_INDEX_URL", "UV_INDEX_URL"),
-                ("PIP_EXTRA_INDEX_URL", "UV_EXTRA_INDEX_URL"),
-            ):
-                if pip_name in env and uv_name not in env:
-                    env[uv_name] = env[pip_name]
+            env = tools.uv_environ(env, self.version)
+            env["UV_CACHE_DIR"] = str(self.cache)
         else:
             env["PIP_CACHE_DIR"] = str(self.cache)
         return env
@@ -76,7 +79,9 @@ class Installer:
             env = proc.with_venv(environ, venv)
             returncode, tail = proc.run_streamed(argv, env, cwd)
             if returncode != 0:
-                raise InstallFailed("pip wheel", " ".join(missing), summarise(tail, returncode))
+                raise InstallFailed(
+                    "pip wheel", " ".join(missing), summarise(tail, returncode), index_trouble(tail)
+                )
         self.install(
             venv,
             ["--find-links", str(wheelhouse), *requirements],
@@ -118,7 +123,7 @@ class Installer:
             output.detail("Not all of it is in the cache: installing from the package index")
         returncode, tail = proc.run_streamed(argv, env, cwd)
         if returncode != 0:
-            raise InstallFailed(self.name, what, summarise(tail, returncode))
+            raise InstallFailed(self.name, what, summarise(tail, returncode), index_trouble(tail))
 
 
 def venv_python(venv: Path) -> tuple[str, str]:
@@ -160,18 +165,15 @@ def in_wheelhouse(wheelhouse: Path, requirement: str, python_tag: str) -> bool:
     return False
 
 
-def summarise(lines: list[str], returncode: int) -> str:
-    """The installer's own error in one line: its first error line and what follows
-    it on the same logical message."""
-    for i, line in enumerate(lines):
-        match = _ERROR_LINE.match(line)
-        if match:
-            detail = match.group(1).strip()
-            # uv puts the reason on the indented lines after its first error line.
-            causes = [m.group(1).strip() for m in map(_CAUSE_LINE.match, lines[i + 1 : i + 4]) if m]
-            return ": ".join([detail, *causes])[:400]
-    last = next((line.strip() for line in reversed(lines) if line.strip()), "")
-    return last[:300] or f"exit code {returncode}"
+def index_trouble(lines: list[str]) -> str | None:
+    """Why the installer's output says it could not reach the package index: "tls"
+    (a certificate it does not trust) or "connection"; None when it does not say so."""
+    text = "\n".join(lines)
+    if _TLS_FAILURE.search(text):
+        return "tls"
+    if _CONNECTION_FAILURE.search(text):
+        return "connection"
+    return None
 
 
 def _pip_version(venv: Path) -> str:
@@ -186,8 +188,8 @@ def choose(app_root: Path, venv: Path) -> Installer:
     cache = appenv.cache_root(app_root)
     uv = tools.find_uv()
     if uv:
-        result = subprocess.run([uv, "--version"], capture_output=True, text=True, check=False)
-        if result.returncode == 0:
-            return Installer("uv", uv, result.stdout.strip(), cache / "uv")
+        version = tools.uv_version(uv)
+        if version:
+            return Installer("uv", uv, version, cache / "uv")
         output.warn(f"{uv} --version failed, so pip installs instead")
     return Installer("pip", None, _pip_version(venv), cache / "pip")
