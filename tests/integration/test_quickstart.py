@@ -54,10 +54,10 @@ def test_readme_quick_start_as_written_by_a_new_user():
     assert "pipx install ." in install
     assert 'eval "$(warpdrive activate myapp)"' in use and "warpdrive start" in use
 
-    base = Path(tempfile.mkdtemp(prefix="warpdrive-quickstart-", dir="/tmp"))
+    base = Path(tempfile.mkdtemp(prefix="wdqs-", dir="/tmp"))
     try:
         base.chmod(0o755)
-        home = base / user
+        home = base / "u"  # short: mod_wsgi socket paths under it must fit 107 bytes
         shutil.copytree("/etc/skel", home)
         checkout = home / "warpdrive"
         shutil.copytree(ROOT, checkout, ignore=NOT_IN_A_CLONE, symlinks=True)
