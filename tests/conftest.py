@@ -41,6 +41,18 @@ def require_tool(name: str) -> str:
     return path
 
 
+def require_apache() -> None:
+    """Apache's development files and its server program, as .ci/run installs them:
+    what `auto` needs to choose mod_wsgi."""
+    from warpdrive import apache
+
+    require_tool("apxs")
+    missing = apache.missing_for_build(dict(os.environ))
+    if missing is not None:
+        message = f"{missing.reason} (.ci/run installs {missing.packages})"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+
+
 @dataclass
 class Result:
     returncode: int
@@ -96,9 +108,10 @@ def run_wd(env):
         cwd: Path | None = None,
         extra: dict[str, str] | None = None,
         input: str | None = None,
+        prefix: tuple[str, ...] = (),  # a command that runs warpdrive (unshare ...)
     ) -> Result:
         proc = subprocess.run(
-            [WARPDRIVE, *args],
+            [*prefix, WARPDRIVE, *args],
             cwd=cwd,
             env={**env, **(extra or {})},
             capture_output=True,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -157,3 +158,16 @@ def create(app_root: Path, python: str) -> None:
     link_generation(app_root, new_generation(app_root, python))
     for sub in ("tmp", "data"):
         (app_root / sub).mkdir(exist_ok=True)
+
+
+def has_distribution(venv: Path, name: str) -> bool:
+    """Whether the distribution `name` is installed in the virtualenv."""
+
+    def normal(text: str) -> str:  # PEP 503 names, without importing packaging
+        return re.sub(r"[-_.]+", "-", text).lower()
+
+    wanted = normal(name)
+    return any(  # NAME-VERSION.dist-info; a version has no "-"
+        normal(dist.name.removesuffix(".dist-info").rsplit("-", 1)[0]) == wanted
+        for dist in venv.glob("lib/python*/site-packages/*.dist-info")
+    )

@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import fcntl
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -179,6 +178,7 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
         "generation": venv.name,
         "spec": spec.to_json(),
         "server": server,
+        "server_notes": notes,  # why `auto` chose this server, repeated at start
         "detection": record.detection_fingerprint(ctx, settings_module),
         "source": fingerprint,
         "inputs": inputs,
@@ -282,24 +282,13 @@ def collect_root(ctx: Context, spec: AppSpec) -> Path | None:
 def install_server(ctx: Context, installer, venv: Path, server: str) -> None:
     """The server's packages from pins.toml, those the app's dependencies lack."""
     wanted = pins.server_requirements(server)
-    missing = [r for r in wanted if not has_distribution(venv, r.partition("==")[0])]
+    missing = [r for r in wanted if not appenv.has_distribution(venv, r.partition("==")[0])]
     if not missing:
         output.step(f"Server {server} is installed by the app's own dependencies")
         return
     listed = "" if wanted[0] in missing else f" ({server} itself comes with the app)"
     output.step(f"Installing server packages {' '.join(missing)}{listed}")
     installer.install_pinned(venv, missing, ctx.environ, ctx.app_home)
-
-
-def has_distribution(venv: Path, name: str) -> bool:
-    def normal(text: str) -> str:  # PEP 503 names, without importing packaging
-        return re.sub(r"[-_.]+", "-", text).lower()
-
-    wanted = normal(name)
-    return any(
-        normal(dist.name.rsplit("-", 1)[0]) == wanted
-        for dist in venv.glob("lib/python*/site-packages/*.dist-info")
-    )
 
 
 def collectstatic(ctx: Context, spec: AppSpec, venv: Path, unchanged: bool) -> None:

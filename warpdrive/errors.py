@@ -680,18 +680,41 @@ class ImageBuildFailed(WarpdriveError):
 
 
 class ServerNotInstalled(WarpdriveError):
+    """The server, or a package it needs for this app, is not in the app's environment."""
+
     code = "start.server-not-installed"
 
-    def __init__(self, server: str, program: Path):
-        super().__init__(server, program)
-        self.server, self.program = server, program
+    def __init__(self, server: str, missing: str, built: str | None = None):
+        super().__init__(server, missing, built)
+        self.server, self.missing, self.built = server, missing, built
 
     @property
     def message(self) -> str:
-        return f"server {self.server} is not installed in the app's environment (no {self.program})"
+        return f"server {self.server} cannot start: {self.missing}"
 
     @property
     def hint(self) -> str:
-        return (
-            f"run `warpdrive build --server {self.server}` first, or start with the server it built"
+        other = (
+            f", or start {self.built}, the server the last build installed"
+            if self.built and self.built != self.server
+            else ""
         )
+        return f"run `warpdrive build --server {self.server}` first{other}"
+
+
+class ServerCannotStart(WarpdriveError):
+    """Something outside the app's environment that the server needs is missing."""
+
+    code = "start.server-cannot-start"
+
+    def __init__(self, server: str, source: str, reason: str, fix: str):
+        super().__init__(server, source, reason, fix)
+        self.server, self.source, self.reason, self.fix = server, source, reason, fix
+
+    @property
+    def message(self) -> str:
+        return f"server {self.server} (from {self.source}) cannot start: {self.reason}"
+
+    @property
+    def hint(self) -> str:
+        return self.fix

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warpdrive import mod_wsgi, record, resources, runuser, sizing
+from warpdrive import apache, appenv, mod_wsgi, pins, record, resources, runuser, sizing
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import (
     BadConfigFile,
     BadSetting,
     ExplicitAppMissing,
+    ServerCannotStart,
     ServerNotInstallable,
+    ServerNotInstalled,
     SocketPathTooLong,
 )
 
@@ -60,11 +61,6 @@ class LaunchPlan:
         return data
 
 
-def apache_dev_available() -> bool:
-    """mod_wsgi compiles only where Apache's development files (apxs) are installed."""
-    return any(shutil.which(name) for name in ("apxs", "apxs2"))
-
-
 def _requested(ctx: Context, flag: str | None) -> tuple[str, str]:
     """The server asked for (or "auto") and where that came from, validated."""
     setting = ctx.setting("WARPDRIVE_SERVER_TYPE", key="server")
@@ -95,7 +91,8 @@ OWN_SERVER = {"shell": "shell", "python": "python", "gunicorn-config": "gunicorn
 def choose_server(
     ctx: Context, spec: AppSpec, flag: str | None = None
 ) -> tuple[str, str, list[str]]:
-    """The server `start` runs: (server, where the choice came from, notes)."""
+    """The server `start` runs: (server, where the choice came from, notes). For `auto`,
+    the server the last build installed; before the first build, the one it will."""
     name, source = _requested(ctx, flag)
     fixed = OWN_SERVER.get(spec.kind)
     if fixed:
@@ -107,43 +104,52 @@ def choose_server(
         return fixed, f"app kind {spec.kind}", ignored
     if name != "auto":
         return name, source, []
-    if ctx.has_env:
-        return _auto_installed(ctx, source)
-    if apache_dev_available():
-        return "mod_wsgi", f"{source} auto: build installs mod_wsgi (Apache dev files found)", []
-    return (
-        "gunicorn",
-        f"{source} auto",
-        ["Apache development files (apxs) are missing, so build installs gunicorn, not mod_wsgi"],
-    )
-
-
-def _auto_installed(ctx: Context, source: str) -> tuple[str, str, list[str]]:
-    """`auto` for a built app: the server its last build installed, else mod_wsgi
-    when installed, else gunicorn."""
-
-    def installed(server: str) -> bool:
-        return (ctx.app_root / "bin" / EXECUTABLES[server]).exists()
-
-    notes = (
-        [] if installed("mod_wsgi") else ["mod_wsgi is not installed, so gunicorn serves the app"]
-    )
-    built = (record.load(ctx.app_root) or {}).get("server")
-    if built in WSGI_SERVERS and installed(built):
+    if ctx.built:
+        return _auto_built(ctx, source)
+    server, notes = _auto_for_build(ctx)
+    if server == "mod_wsgi":
         return (
-            built,
-            f"{source} auto: the server the last build installed",
-            notes if built == "gunicorn" else [],
+            server,
+            f"{source} auto: build installs mod_wsgi (Apache and its development files found)",
+            [],
         )
-    if installed("mod_wsgi"):
+    return server, f"{source} auto", notes
+
+
+def _auto_for_build(ctx: Context) -> tuple[str, list[str]]:
+    """What `auto` installs, decided afresh at every build: mod_wsgi where it can be
+    compiled and Apache can run it, else gunicorn with a notice saying why."""
+    missing = apache.missing_for_build(ctx.environ)
+    if missing is None:
+        return "mod_wsgi", []
+    return "gunicorn", [
+        f"{missing.reason}, so the build installs gunicorn, not mod_wsgi (to get "
+        f"mod_wsgi: apt-get install {missing.packages} on Debian, then build again)"
+    ]
+
+
+def _auto_built(ctx: Context, source: str) -> tuple[str, str, list[str]]:
+    """`auto` for a built app: the server its last build installed, with that build's
+    notice when `auto` chose it there."""
+    built = record.load(ctx.app_root) or {}
+    server = built.get("server")
+    if server in WSGI_SERVERS and (ctx.app_root / "bin" / EXECUTABLES[server]).exists():
+        return (
+            server,
+            f"{source} auto: the server the last build installed",
+            list(built.get("server_notes", [])),
+        )
+    # A record without the server (or an environment changed by hand).
+    if (ctx.app_root / "bin" / EXECUTABLES["mod_wsgi"]).exists():
         return "mod_wsgi", f"{source} auto: mod_wsgi is installed", []
-    return "gunicorn", f"{source} auto", notes
+    return "gunicorn", f"{source} auto", []
 
 
 def build_server(
     ctx: Context, spec: AppSpec, flag: str | None = None
 ) -> tuple[str | None, list[str]]:
-    """The server package a build installs: None for apps that run their own server."""
+    """The server package a build installs (None for apps that run their own server),
+    and notices about the choice."""
     if spec.kind in ("shell", "python"):
         return None, []
     if spec.kind == "gunicorn-config":
@@ -151,27 +157,62 @@ def build_server(
     name, source = _requested(ctx, flag)
     if name == "gunicorn" and ctx.environ.get("APP_CONFIG"):
         resolve_app_config(ctx, spec)  # a missing config file fails the build, not start
-    built = (record.load(ctx.app_root) or {}).get("server")
-    if name == "auto" and built in WSGI_SERVERS:
-        # As `start` does: auto keeps the server the last build installed (`--server`
-        # chooses another), so a rebuild does not swap servers behind the user's back.
-        return built, []
     if name == "auto":
-        if apache_dev_available():
-            return "mod_wsgi", []
-        return "gunicorn", [
-            "Apache development files (apxs) are missing, so gunicorn is installed "
-            "instead of mod_wsgi (install apache2-dev to get mod_wsgi)"
-        ]
-    if name == "mod_wsgi" and not apache_dev_available():
-        raise ServerNotInstallable(
-            "mod_wsgi",
-            source,
-            "Apache development files (apxs) are missing",
-            "install them (Debian: apt-get install apache2-dev apache2) or choose "
-            "WARPDRIVE_SERVER_TYPE=gunicorn",
-        )
+        return _auto_for_build(ctx)
+    if name == "mod_wsgi":
+        missing = apache.missing_for_build(ctx.environ)
+        if missing is not None:
+            raise ServerNotInstallable(
+                "mod_wsgi",
+                source,
+                missing.reason,
+                f"install what is missing (Debian: apt-get install {missing.packages}) "
+                "or choose WARPDRIVE_SERVER_TYPE=gunicorn",
+            )
     return name, []
+
+
+# Why each package in pins.toml beside a server is there.
+PACKAGE_ROLES = {
+    "whitenoise": "which serves the app's static files for it",
+    "dumb-init": "which runs Apache so that SIGTERM stops it gracefully",
+}
+
+
+def needed_packages(server: str, spec: AppSpec) -> list[str]:
+    """The packages besides the server itself that starting it for this app needs: those
+    warpdrive installs with it (pins.toml), WhiteNoise only when there are static files."""
+    names = [r.partition("==")[0] for r in pins.server_requirements(server)[1:]]
+    return [n for n in names if n != "whitenoise" or spec.static]
+
+
+def check_installed(ctx: Context, spec: AppSpec, server: str, source: str) -> None:
+    """Refuse to start a server that would fail on its first breath: not installed,
+    without a package it needs here (WhiteNoise for the static files), or, for
+    mod_wsgi, without Apache's server program."""
+    if server not in WSGI_SERVERS:
+        return
+    built = (record.load(ctx.app_root) or {}).get("server")
+    program = ctx.app_root / "bin" / EXECUTABLES[server]
+    if not program.exists():
+        raise ServerNotInstalled(
+            server, f"it is not in the app's environment (no {program})", built
+        )
+    for name in needed_packages(server, spec):
+        if not appenv.has_distribution(ctx.app_root, name):
+            role = PACKAGE_ROLES.get(name, "which it needs")
+            lacking = f"{name}, {role}, is not in the app's environment"
+            raise ServerNotInstalled(server, lacking, built)
+    if server == "mod_wsgi":
+        missing = apache.missing_for_start(ctx.app_root, ctx.environ)
+        if missing is not None:
+            raise ServerCannotStart(
+                server,
+                source,
+                missing.reason,
+                f"install it (Debian: apt-get install {missing.packages}), or build for "
+                "another server (`warpdrive build --server gunicorn`) and start that",
+            )
 
 
 def resolve_port(ctx: Context, flag: int | None = None) -> tuple[int, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from warpdrive import context, detect, hooks, output, proc, record, runuser, servers, writable
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
-from warpdrive.errors import BadSetting, CommandFailed, NotBuilt, PortInUse, ServerNotInstalled
+from warpdrive.errors import BadSetting, CommandFailed, NotBuilt, PortInUse
 
 MIGRATE_CHOICES = ("auto", "on", "off")
 
@@ -106,10 +106,7 @@ def prepare(
 ) -> tuple[servers.LaunchPlan, dict[str, str]]:
     ctx, spec = load(src)
     plan = servers.plan(ctx, spec, server, port)
-    if plan.server in servers.WSGI_SERVERS:
-        program = ctx.app_root / "bin" / servers.EXECUTABLES[plan.server]
-        if not program.exists():
-            raise ServerNotInstalled(plan.server, program)
+    servers.check_installed(ctx, spec, plan.server, plan.server_source)
     if plan.server == "mod_wsgi":  # here, not in plan(): `info` must still show the plan
         servers.check_socket_path(ctx, plan.port)
     if run_steps:

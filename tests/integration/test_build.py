@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
+from tests.conftest import IN_CI, require_apache, require_tool
+from warpdrive import apache
 
 STEP = "-----> "
 
@@ -92,7 +94,7 @@ def test_build_with_pip_when_uv_is_unavailable(run_wd, app_dir, wd_home):
 
 
 def test_auto_server_is_mod_wsgi_where_apache_dev_files_are(run_wd, app_dir, wd_home):
-    require_tool("apxs")
+    require_apache()
     src = app_dir("wsgi")
     result = build_ok(run_wd, src)
     assert "Installing server packages mod_wsgi==" in result.stderr
@@ -101,15 +103,104 @@ def test_auto_server_is_mod_wsgi_where_apache_dev_files_are(run_wd, app_dir, wd_
     assert info["launch"]["server"] == "mod_wsgi"
 
 
-def test_auto_keeps_the_server_the_last_build_installed(run_wd, app_dir, wd_home):
-    """A plain rebuild after `--server gunicorn` does not swap in mod_wsgi."""
+def test_auto_is_decided_at_every_build(run_wd, app_dir, wd_home):
+    """A plain build after `--server gunicorn` installs what `auto` means here; a
+    server chosen for good is a setting."""
+    require_apache()
     src = app_dir("wsgi")
     build_ok(run_wd, src, "--server", "gunicorn")
     result = build_ok(run_wd, src)
-    assert "Dependencies unchanged since the last build: skipping installation" in result.stderr
-    assert "mod_wsgi" not in result.stderr
+    assert "Installing server packages mod_wsgi==" in result.stderr
+    assert json.loads(run_wd("info", "--json", str(src)).stdout)["launch"]["server"] == "mod_wsgi"
+    result = build_ok(run_wd, src, extra={"WARPDRIVE_SERVER_TYPE": "gunicorn"})
+    assert "Installing server packages gunicorn==" in result.stderr
     info = json.loads(run_wd("info", "--json", str(src)).stdout)
-    assert info["launch"]["server"] == "gunicorn"
+    assert (info["launch"]["server"], info["launch"]["notes"]) == ("gunicorn", [])
+
+
+# Runs a command with an empty tmpfs over /usr/sbin, where Debian keeps Apache's server
+# program, in a mount namespace of its own: for that command alone, a machine with
+# apache2-dev but not apache2.
+HIDE_SBIN = ["--mount", "--propagation", "private", "sh", "-c"]
+HIDE_SBIN += ['mount -t tmpfs tmpfs /usr/sbin && exec "$@"', "sh"]
+
+
+@pytest.fixture
+def run_hidden(run_wd):
+    """Like run_wd, with Apache's server program hidden (needs root, as in CI)."""
+    require_apache()
+    if apache.query_apxs(require_tool("apxs")).sbindir != "/usr/sbin":
+        pytest.skip("Apache's server program is not in /usr/sbin here")
+    if os.geteuid() != 0:
+        message = "hiding Apache's server program takes a mount namespace: run as root"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    prefix = (require_tool("unshare"), *HIDE_SBIN)
+    return functools.partial(run_wd, prefix=prefix)
+
+
+NO_APACHE = "Apache's server program apache2 is missing (not in /usr/sbin or /usr/bin, nor on PATH)"
+AUTO_NOTICE = (
+    f"{NO_APACHE}, so the build installs gunicorn, not mod_wsgi (to get mod_wsgi: "
+    "apt-get install apache2 on Debian, then build again)"
+)
+
+
+def test_auto_installs_mod_wsgi_only_where_apache_can_run_it(run_wd, run_hidden, app_dir, tmp_path):
+    """apache2-dev without apache2: gunicorn with a notice saying what to install; with
+    it installed, the next build installs mod_wsgi, and start serves what it installed."""
+    src = app_dir("wsgi")
+    made = run_wd("activate", cwd=src)
+    assert made.returncode == 0, made.stderr
+    # Before the first build, info plans what the build will install.
+    planned = json.loads(run_hidden("info", "--json", cwd=src).stdout)["launch"]
+    assert (planned["server"], planned["notes"]) == ("gunicorn", [AUTO_NOTICE])
+    planned = json.loads(run_wd("info", "--json", cwd=src).stdout)["launch"]
+    assert planned["server"] == "mod_wsgi"
+    assert "build installs mod_wsgi" in planned["server_source"]
+
+    hidden = run_hidden("build", cwd=src)
+    assert hidden.returncode == 0, hidden.stderr
+    assert f"notice: {AUTO_NOTICE}" in hidden.stderr
+    assert "Installing server packages gunicorn==" in hidden.stderr
+    # start serves what the build installed, and repeats the build's notice.
+    launch = json.loads(run_wd("info", "--json", cwd=src).stdout)["launch"]
+    assert (launch["server"], launch["notes"]) == ("gunicorn", [AUTO_NOTICE])
+    assert "start-gunicorn" in run_wd("start", "--dry-run", cwd=src).stdout
+
+    result = build_ok(run_wd, src)
+    assert "Installing server packages mod_wsgi==" in result.stderr
+    launch = json.loads(run_wd("info", "--json", cwd=src).stdout)["launch"]
+    assert launch["server"] == "mod_wsgi"
+    assert not any("missing" in note for note in launch["notes"])
+    short = {"MOD_WSGI_SOCKET_PREFIX": str(tmp_path / "wsgi")}  # pytest's paths are long
+    assert "start-mod_wsgi" in run_wd("start", "--dry-run", cwd=src, extra=short).stdout
+
+
+def test_mod_wsgi_without_apache_server_program_is_refused(run_wd, run_hidden, app_dir, wd_home):
+    src = app_dir("wsgi")
+    refused = run_hidden("build", "--server", "mod_wsgi", cwd=src)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-2:] == [
+        f"error: server mod_wsgi (from --server) cannot be installed: {NO_APACHE}",
+        "hint: install what is missing (Debian: apt-get install apache2) or choose "
+        "WARPDRIVE_SERVER_TYPE=gunicorn",
+    ]
+    # Built where Apache is, started where it is not (auto, or named).
+    build_ok(run_wd, src, "--server", "mod_wsgi")
+    root = app_root(wd_home, src)
+    # start finds Apache through the installed mod_wsgi, as mod_wsgi-express does.
+    assert apache.installed_layout(root) == apache.query_apxs(require_tool("apxs"))
+    for args, source in (
+        ((), "default auto: the server the last build installed"),
+        (("--server", "mod_wsgi"), "--server"),
+    ):
+        result = run_hidden("start", *args, cwd=src)
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [
+            f"error: server mod_wsgi (from {source}) cannot start: {NO_APACHE}",
+            "hint: install it (Debian: apt-get install apache2), or build for another "
+            "server (`warpdrive build --server gunicorn`) and start that",
+        ]
 
 
 def test_environment_file_and_hooks_with_their_variables(run_wd, app_dir, wd_home, tmp_path):
