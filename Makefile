@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv test lint format demo clean mod-wsgi-options soak bench bench-quick
+.PHONY: venv test test-fast lint format demo clean mod-wsgi-options soak bench bench-quick
 
 $(BIN)/warpdrive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ venv: $(BIN)/warpdrive
 
 test: venv  ## run the whole test suite
 	$(BIN)/python -m pytest -ra $(PYTEST_ARGS)
+
+# The inner loop: the in-process tests of tests/unit, no servers or images.
+test-fast: venv  ## the fast tier, under a minute
+	$(BIN)/python -m pytest -q tests/unit $(PYTEST_ARGS)
 
 # The load test of every server for 120 s instead of the 20 s `make test` gives it.
 SOAK_SECONDS ?= 120
