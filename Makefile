@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv test test-fast lint format demo clean mod-wsgi-options soak bench bench-quick
+.PHONY: venv test test-fast test-integration lint format demo clean mod-wsgi-options soak bench bench-quick
 
 $(BIN)/warpdrive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,13 @@ venv: $(BIN)/warpdrive
 test: venv  ## run the whole test suite
 	$(BIN)/python -m pytest -ra $(PYTEST_ARGS)
 
-# The inner loop: the in-process tests of tests/unit, no servers or images.
-test-fast: venv  ## the fast tier, under a minute
-	$(BIN)/python -m pytest -q tests/unit $(PYTEST_ARGS)
+# The inner loop: the in-process tier, wherever its tests live; no commands run as
+# processes, no servers, no images (tests/conftest.py marks the tiers).
+test-fast: venv  ## the in-process tier, under a minute
+	$(BIN)/python -m pytest -q -m "not integration and not docker" $(PYTEST_ARGS)
+
+test-integration: venv  ## the command and real servers as processes, without the slow tests or Docker
+	$(BIN)/python -m pytest -ra -m "integration and not slow and not docker" $(PYTEST_ARGS)
 
 # The load test of every server for 120 s instead of the 20 s `make test` gives it.
 SOAK_SECONDS ?= 120

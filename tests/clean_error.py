@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 import warpdrive
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 # Code of warpdrive's own (and of the library its CLI runs on): a traceback frame in
 # any of these is a bug, whatever the input. The app's own frames (its settings, its

@@ -1,44 +1,41 @@
-"""Shared fixtures: run the real `warpdrive` command in real temp directories.
-
-The environment every test command gets is deliberately hostile (junk PYTHONPATH,
-VIRTUAL_ENV and PIP_* values) to prove warpdrive relies on its own settings.
+"""Shared fixtures, thin wrappers over tests/support: run the real `warpdrive` command in
+real temp directories. Each test's tier (in-process, integration, docker, slow) is
+marked here from where it lives; `make test-fast` runs the in-process tier.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-WARPDRIVE = str(Path(sys.executable).parent / "warpdrive")
-# What each example answers on GET /.
-BODIES = {
-    "django": b"Hello from Django",
-    "paste": b"Hello from Paste",
-    "wsgi": b"Hello from WSGI",
-    "python": b"Hello from Python",
-    "shell": b"Hello from shell",
-}
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from tests.support import IN_CI, ROOT, require_tool
+from tests.support.apps import copy_app
+from tests.support.cli import Result, base_env, run_warpdrive
+
+# Tiers by directory, and the files of integration tests that are all slow (load,
+# faults, packaging, the quick start); a file that mixes tiers marks its slow tests
+# itself. README.md, "Development", lists the tiers.
+TIER_BY_DIRECTORY = {"integration": ("integration",), "images": ("integration", "docker", "slow")}
+SLOW_FILES = {"test_soak.py", "test_faults.py", "test_package.py", "test_quickstart.py"}
 
 
-def require_tool(name: str) -> str:
-    """The tool's path; a test that needs a missing tool skips locally and fails in CI."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (.ci/run installs it)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+# First, so that `-m` selects on these marks.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(item.path).resolve()
+        if not path.is_relative_to(tests):
+            continue
+        top = path.relative_to(tests).parts[0]
+        for name in TIER_BY_DIRECTORY.get(top, ()):
+            item.add_marker(name)
+        if top == "integration" and path.name in SLOW_FILES:
+            item.add_marker("slow")
 
 
 def require_apache() -> None:
@@ -51,33 +48,6 @@ def require_apache() -> None:
     if missing is not None:
         message = f"{missing.reason} (.ci/run installs {missing.packages})"
         pytest.fail(message) if IN_CI else pytest.skip(message)
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def base_env(home: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("WARPDRIVE_", "VIRTUAL_ENV", "APP_", "DJANGO_"))
-    }
-    env.pop("PORT", None)
-    env.pop("WEB_CONCURRENCY", None)
-    env.update(
-        WARPDRIVE_HOME=str(home),
-        NO_COLOR="1",
-        PYTHONPATH="/nonexistent/junk-pythonpath",
-        VIRTUAL_ENV="/nonexistent/junk-venv",
-        PIP_REQUIRE_VIRTUALENV="junk",
-    )
-    # The tests' venv first, so `warpdrive` in a shell is this checkout's.
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return env
 
 
 @pytest.fixture
@@ -110,17 +80,7 @@ def run_wd(env):
         input: str | None = None,
         prefix: tuple[str, ...] = (),  # a command that runs warpdrive (unshare ...)
     ) -> Result:
-        proc = subprocess.run(
-            [*prefix, WARPDRIVE, *args],
-            cwd=cwd,
-            env={**env, **(extra or {})},
-            capture_output=True,
-            text=True,
-            input=input,
-            timeout=300,
-            check=False,
-        )
-        return Result(proc.returncode, proc.stdout, proc.stderr)
+        return run_warpdrive(*args, env=env, cwd=cwd, extra=extra, input=input, prefix=prefix)
 
     return run
 
@@ -130,10 +90,7 @@ def app_dir(tmp_path: Path):
     """Copy an example (`examples/NAME`) or a fixture (`tests/fixtures/NAME`) to a temp dir."""
 
     def make(name: str) -> Path:
-        source = EXAMPLES / name if (EXAMPLES / name).is_dir() else FIXTURES / name
-        target = tmp_path / "src" / name
-        shutil.copytree(source, target, symlinks=True)
-        return target
+        return copy_app(name, tmp_path / "src" / name)
 
     return make
 

@@ -5,14 +5,12 @@ per test run."""
 from __future__ import annotations
 
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, ROOT
+from tests.support import IN_CI, ROOT
+from tests.support.cli import WARPDRIVE
 
-WARPDRIVE = str(Path(sys.executable).parent / "warpdrive")
 SUITES = {"3.11": "bookworm", "3.13": "trixie"}
 
 

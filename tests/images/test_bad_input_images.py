@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from tests.clean_error import assert_clean_error
-from tests.conftest import EXAMPLES
 from tests.images.conftest import WARPDRIVE
+from tests.support import EXAMPLES
 
 IMAGE = "warpdrive-test-bad-input"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
 from tests.images.test_images import copy, running, s2i
-from tests.integration.serving import get
+from tests.support import require_tool
+from tests.support.http import get
 
 HOST_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI
 from tests.images.conftest import WARPDRIVE, need_engine
 from tests.images.test_images import copy
+from tests.support import IN_CI
 
 
 def dockerd_command() -> tuple[int, list[str]]:

@@ -10,9 +10,10 @@ import time
 
 import pytest
 
-from tests.conftest import BODIES, EXAMPLES, FIXTURES
 from tests.images.conftest import WARPDRIVE, base_image
-from tests.integration.serving import free_port, get
+from tests.support import EXAMPLES, FIXTURES
+from tests.support.apps import BODIES
+from tests.support.http import free_port, get
 from warpdrive.deps.installer import OFFLINE_LINE
 
 

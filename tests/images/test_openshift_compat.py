@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.images.test_images import copy, running, s2i
-from tests.integration.serving import get
+from tests.support.http import get
 
 HELLOPKG = """\
 print("Grüße ☃ beim Start", flush=True)

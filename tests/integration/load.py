@@ -1,95 +1,20 @@
-"""Helpers of the load and fault tests: apps built on Debian's Python in a directory
-every user can read, wrk runs with their failures counted, and a server's process tree
-(and its memory) read from /proc."""
+"""Helpers of the load and fault tests: wrk runs with their failures counted, and a
+server's process tree (and its memory) read from /proc."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+from tests.support import require_tool
 
-from tests.conftest import EXAMPLES, FIXTURES, IN_CI, base_env, require_tool
-
-SYSTEM_PYTHON = "/usr/bin/python3.11"
-WARPDRIVE = str(Path(sys.executable).parent / "warpdrive")
 WRK_SCRIPT = Path(__file__).with_name("wrk_count.lua")
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def need_system_python() -> str:
-    """As root, mod_wsgi runs the app as www-data, who cannot read a Python under /root."""
-    if not Path(SYSTEM_PYTHON).exists():
-        message = f"{SYSTEM_PYTHON} is missing (.ci/run installs python3-venv)"
-        pytest.fail(message) if IN_CI else pytest.skip(message)
-    return SYSTEM_PYTHON
-
-
-class Apps:
-    """Copies of examples under one world-readable directory, one environment each,
-    made on Debian's Python. Building again with another server reuses the same
-    environment (a new generation with that server in it)."""
-
-    def __init__(self, base: Path, cache: Path):
-        self.base = base
-        self.env = {**base_env(base / "home"), "WARPDRIVE_CACHE_DIR": str(cache)}
-        self.paths: dict[str, Path] = {}
-
-    def run(
-        self, *args: str, cwd: Path, extra: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [WARPDRIVE, *args],
-            cwd=cwd,
-            env={**self.env, **(extra or {})},
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-
-    def app(self, name: str, copy: str | None = None) -> Path:
-        """The example or fixture `name`, copied (as `copy`, to have several) with an
-        environment of its own."""
-        copy = copy or name
-        if copy not in self.paths:
-            source = EXAMPLES / name if (EXAMPLES / name).is_dir() else FIXTURES / name
-            src = self.base / "src" / copy
-            shutil.copytree(source, src, symlinks=True)
-            result = self.run("activate", "--python", need_system_python(), cwd=src)
-            assert result.returncode == 0, result.stderr
-            self.paths[copy] = src
-        return self.paths[copy]
-
-    def build(self, name: str, server: str, copy: str | None = None) -> Path:
-        if server == "mod_wsgi":
-            require_tool("apxs")
-        src = self.app(name, copy)
-        result = self.run("build", "--server", server, cwd=src)
-        assert result.returncode == 0, result.stderr
-        return src
-
-
-@contextlib.contextmanager
-def open_dir(prefix: str) -> Iterator[Path]:
-    """A world-readable temp directory: pytest's are private to root, and mod_wsgi's
-    unprivileged user must read the app."""
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
-    path.chmod(0o755)
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 # -- processes --------------------------------------------------------------------

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import WARPDRIVE, require_tool
+from tests.support import require_tool
+from tests.support.cli import WARPDRIVE
 
 POSIX_SCRIPT = r"""
 PS1='my prompt$ '

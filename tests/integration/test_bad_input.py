@@ -32,7 +32,6 @@ import contextlib
 import os
 import shutil
 import socket
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,8 +41,9 @@ import pytest
 
 import warpdrive
 from tests.clean_error import assert_clean_error, warpdrive_frames
-from tests.conftest import EXAMPLES, FIXTURES, WARPDRIVE, Result, base_env
-from tests.integration.serving import serving
+from tests.support import EXAMPLES, FIXTURES
+from tests.support.cli import Result, base_env, run_warpdrive
+from tests.support.http import serving
 
 NO_SUCH_PACKAGE = "warpdrive-no-such-package-xyz"
 
@@ -63,16 +63,7 @@ class Built:
         return self.home / f"warpdrive+{self.src.name}"
 
     def run(self, *args: str, extra: dict[str, str] | None = None) -> Result:
-        proc = subprocess.run(
-            [WARPDRIVE, *args],
-            cwd=self.src,
-            env={**self.env, **(extra or {})},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        return Result(proc.returncode, proc.stdout, proc.stderr)
+        return run_warpdrive(*args, env=self.env, cwd=self.src, extra=extra)
 
     def state(self) -> tuple[str, bytes, list[str], list[str]]:
         """What a failed command must not change: the live generation, the build

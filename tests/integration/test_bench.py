@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.clean_error import assert_clean_error
-from tests.conftest import ROOT, require_tool
+from tests.support import ROOT, require_tool
 
 UNITS = {"s", "req/s", "MB"}
 # What the quick subset measures (benchmarks/README.md): none of it may be missing.
@@ -103,6 +103,7 @@ def check_markdown(text: str, data: dict) -> None:
         assert f"| {t['title']} | {t['goal']} | {t['measured']} |" in text
 
 
+@pytest.mark.slow
 def test_bench_quick_writes_complete_well_formed_results(work):
     require_tool("wrk")
     require_tool("apxs")  # the quick subset includes mod_wsgi, the auto server

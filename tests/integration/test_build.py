@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI, require_apache, require_tool
+from tests.support.cli import run_warpdrive
 from warpdrive import apache
 
 STEP = "-----> "
@@ -464,13 +465,6 @@ def test_build_record(run_wd, app_dir, wd_home):
 def test_default_cache_is_under_the_app_root(run_wd, app_dir, wd_home, env):
     src = app_dir("wsgi")
     extra = {k: v for k, v in env.items() if k != "WARPDRIVE_CACHE_DIR"}
-    result = subprocess.run(
-        [env["PATH"].split(os.pathsep)[0] + "/warpdrive", "build", "--server", "gunicorn"],
-        cwd=src,
-        env=extra,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_warpdrive("build", "--server", "gunicorn", env=extra, cwd=src)
     assert result.returncode == 0, result.stderr
     assert (app_root(wd_home, src) / ".cache/uv").is_dir()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.clean_error import assert_clean_error
-from tests.conftest import WARPDRIVE, Result
+from tests.support.cli import Result, run_warpdrive
 from warpdrive import __version__
 from warpdrive.cli.main import COMMAND_MODULES
 
@@ -73,16 +72,8 @@ def in_deleted_directory(env, tmp_path: Path, *args: str) -> Result:
     gone = tmp_path / "gone"
     gone.mkdir()
     script = 'cd "$1" && rmdir "$1" && shift && exec "$@"'
-    proc = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-c", script, "bash", str(gone), WARPDRIVE, *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return Result(proc.returncode, proc.stdout, proc.stderr)
+    shell = ("bash", "--noprofile", "--norc", "-c", script, "bash", str(gone))
+    return run_warpdrive(*args, env=env, cwd=tmp_path, timeout=120, prefix=shell)
 
 
 @pytest.mark.parametrize(

@@ -15,25 +15,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BODIES, FIXTURES
 from tests.integration.load import (
-    WARPDRIVE,
-    Apps,
     cmdline,
     cpu_ticks,
-    open_dir,
     parse_wrk,
     process_tree,
     wrk,
     wrk_argv,
 )
-from tests.integration.serving import serving
+from tests.support import FIXTURES
+from tests.support.apps import BODIES, Apps, world_readable_dir
+from tests.support.http import serving
 
 
 @pytest.fixture(scope="module")
 def apps(shared_cache):
-    with open_dir("warpdrive-faults-") as base:
-        yield Apps(base, shared_cache)
+    with world_readable_dir("warpdrive-faults-") as base:
+        yield Apps.as_root(base, shared_cache)
 
 
 def workers(server: str, root: int) -> set[int]:
@@ -140,7 +138,7 @@ def test_build_interrupted_while_installing(apps, sig, to_group):
     try:
         with serving(apps.env, src, "gunicorn") as running, log.open("w") as out:
             build = subprocess.Popen(
-                [WARPDRIVE, "build", "--server", "gunicorn"],
+                [apps.warpdrive, "build", "--server", "gunicorn"],
                 cwd=src,
                 env={**apps.env, "WDSLOW_MARK": str(mark), "WDSLOW_SECONDS": "10"},
                 stdout=out,

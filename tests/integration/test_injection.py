@@ -22,9 +22,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import WARPDRIVE, base_env, require_tool
 from tests.hostile import MARK, hostile
-from tests.integration.serving import free_port
+from tests.support import require_tool
+from tests.support.cli import WARPDRIVE, Result, base_env, run_command
+from tests.support.http import free_port
 from warpdrive import paths, resources
 
 APP = """\
@@ -52,11 +53,9 @@ def make_app(src: Path) -> Path:
     return src
 
 
-def run(argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    """Output decoded without newline translation: a CR in a value must stay a CR."""
-    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=120, check=False)
-    proc.stdout, proc.stderr = proc.stdout.decode(), proc.stderr.decode(errors="replace")
-    return proc
+def run(argv: list[str], env: dict[str, str], cwd: Path) -> Result:
+    """A CR in a value must stay a CR."""
+    return run_command(argv, env, cwd, timeout=120, keep_cr=True)
 
 
 @pytest.fixture(scope="module")

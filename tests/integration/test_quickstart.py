@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BODIES, EXAMPLES, IN_CI, ROOT, require_tool
-from tests.integration.serving import free_port, get, spawn, stop, wait_for_http
+from tests.support import EXAMPLES, IN_CI, ROOT, require_tool
+from tests.support.apps import BODIES
+from tests.support.http import free_port, get, spawn, stop, wait_for_http
 
 USER = "wdtest"
 # What a checkout holds that a fresh clone would not.

@@ -9,7 +9,6 @@ import os
 import pwd
 import re
 import shutil
-import subprocess
 import tempfile
 import urllib.parse
 from collections.abc import Callable
@@ -19,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, WARPDRIVE, base_env, require_tool
-from tests.integration.serving import free_port, serving
-from tests.integration.test_start import need_system_python
+from tests.support import EXAMPLES, require_tool
+from tests.support.apps import need_system_python, world_readable_dir
+from tests.support.cli import Result, base_env, run_warpdrive
+from tests.support.http import free_port, serving
 
 RUN_USER = "www-data"
 PASSWORD = "a long enough admin password 42"  # noqa: S105 - a throwaway test account
@@ -35,32 +35,27 @@ pytestmark = pytest.mark.skipif(
 class Site:
     src: Path
     env: dict[str, str]
-    run: Callable[..., subprocess.CompletedProcess]
+    run: Callable[..., Result]
 
 
 @pytest.fixture(scope="module")
 def site(shared_cache):
+    with world_readable_dir("warpdrive-state-") as base:
+        yield make_site(base, shared_cache)
+
+
+def make_site(base: Path, shared_cache: Path) -> Site:
     """A `django-admin startproject` project with MEDIA_ROOT set, built for mod_wsgi,
     migrated and given a superuser by root, in directories www-data can read."""
     require_tool("apxs")
     python = need_system_python()
-    base = Path(tempfile.mkdtemp(prefix="warpdrive-state-", dir="/tmp"))
-    base.chmod(0o755)
     src = base / "site"
     src.mkdir()
     shutil.copy(EXAMPLES / "django" / "requirements.txt", src)
     env = {**base_env(base / "home"), "WARPDRIVE_CACHE_DIR": str(shared_cache)}
 
-    def run(*args: str, extra: dict | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [WARPDRIVE, *args],
-            cwd=src,
-            env={**env, **(extra or {})},
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+    def run(*args: str, extra: dict | None = None) -> Result:
+        return run_warpdrive(*args, env=env, cwd=src, extra=extra, timeout=600)
 
     def ok(*args: str, extra: dict | None = None) -> None:
         result = run(*args, extra=extra)
@@ -81,8 +76,7 @@ def site(shared_cache):
         "DJANGO_SUPERUSER_EMAIL": "admin@example.com",
     }
     ok(*in_env, "python", "manage.py", "createsuperuser", "--noinput", extra=superuser)
-    yield Site(src, env, run)
-    shutil.rmtree(base, ignore_errors=True)
+    return Site(src, env, run)
 
 
 def request(

@@ -18,9 +18,9 @@ import time
 
 import pytest
 
-from tests.conftest import BODIES
-from tests.integration.load import Apps, RssSampler, open_dir, wrk
-from tests.integration.serving import serving
+from tests.integration.load import RssSampler, wrk
+from tests.support.apps import BODIES, Apps, world_readable_dir
+from tests.support.http import serving
 
 SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
 SECONDS = int(os.environ.get("SOAK_SECONDS", "20"))
@@ -32,8 +32,8 @@ MAX_GROWTH = 0.10
 
 @pytest.fixture(scope="module")
 def apps(shared_cache):
-    with open_dir("warpdrive-soak-") as base:
-        yield Apps(base, shared_cache)
+    with world_readable_dir("warpdrive-soak-") as base:
+        yield Apps.as_root(base, shared_cache)
 
 
 def windows(seconds: int) -> tuple[tuple[float, float], tuple[float, float]]:

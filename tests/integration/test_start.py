@@ -18,20 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BODIES, EXAMPLES, FIXTURES, IN_CI, ROOT, base_env, require_tool
-from tests.integration.serving import free_port, get, serving, spawn, stop, wait_for_http
+from tests.support import IN_CI, ROOT, require_tool
+from tests.support.apps import BODIES, Apps, copy_app, need_system_python, world_readable_dir
+from tests.support.cli import base_env
+from tests.support.http import free_port, get, serving, spawn, stop, wait_for_http
 from warpdrive import pins
 
 SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
-SYSTEM_PYTHON = "/usr/bin/python3.11"
 USER = "wdtest"
-
-
-def need_system_python() -> str:
-    if not Path(SYSTEM_PYTHON).exists():
-        message = f"{SYSTEM_PYTHON} is missing (.ci/run installs python3-venv)"
-        pytest.fail(message) if IN_CI else pytest.skip(message)
-    return SYSTEM_PYTHON
 
 
 def need_user() -> str:
@@ -48,66 +42,16 @@ def need_user() -> str:
 @pytest.fixture(scope="session")
 def open_dir():
     """A world-readable work directory: mod_wsgi's unprivileged user and the ordinary
-    test user must reach the apps (pytest's own temp dirs are private to root)."""
-    path = Path(tempfile.mkdtemp(prefix="warpdrive-open-", dir="/tmp"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def copy_app(name: str, target: Path) -> Path:
-    source = EXAMPLES / name if (EXAMPLES / name).is_dir() else FIXTURES / name
-    shutil.copytree(source, target, symlinks=True)
-    return target
-
-
-class Apps:
-    """Apps copied under one WARPDRIVE_HOME, each with its environment made on
-    Debian's Python, which unprivileged users can read."""
-
-    def __init__(self, base: Path, env: dict[str, str], warpdrive: str, user: str | None = None):
-        self.base, self.env, self.warpdrive, self.user = base, env, warpdrive, user
-        self.paths: dict[str, Path] = {}
-
-    def run(self, *args: str, cwd: Path, extra: dict | None = None) -> subprocess.CompletedProcess:
-        as_user = {"user": self.user, "group": self.user, "extra_groups": []} if self.user else {}
-        return subprocess.run(
-            [self.warpdrive, *args],
-            cwd=cwd,
-            env={**self.env, **(extra or {})},
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-            **as_user,
-        )
-
-    def app(self, name: str) -> Path:
-        if name not in self.paths:
-            src = copy_app(name, self.base / "src" / name)
-            if self.user:
-                subprocess.run(
-                    ["chown", "-R", f"{self.user}:{self.user}", str(self.base)], check=True
-                )
-            python = [] if self.user else ["--python", need_system_python()]
-            result = self.run("activate", *python, cwd=src)
-            assert result.returncode == 0, result.stderr
-            self.paths[name] = src
-        return self.paths[name]
-
-    def build(self, name: str, server: str | None = None) -> Path:
-        src = self.app(name)
-        result = self.run("build", *(["--server", server] if server else []), cwd=src)
-        assert result.returncode == 0, result.stderr
-        return src
+    test user must reach the apps."""
+    with world_readable_dir("warpdrive-open-") as path:
+        yield path
 
 
 @pytest.fixture(scope="session")
 def root_apps(open_dir, shared_cache) -> Apps:
     base = open_dir / "root"
     base.mkdir()
-    env = {**base_env(base / "home"), "WARPDRIVE_CACHE_DIR": str(shared_cache)}
-    return Apps(base, env, str(Path(sys.executable).parent / "warpdrive"))
+    return Apps.as_root(base, shared_cache)
 
 
 @pytest.fixture(scope="session")

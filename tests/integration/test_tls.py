@@ -29,7 +29,7 @@ import pytest
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from tests.clean_error import assert_clean_error, warpdrive_frames
-from tests.conftest import require_tool
+from tests.support import require_tool
 
 PACKAGE = "wdtlsprobe"
 # Every way pip (and requests, and uv) is told which CAs to trust.

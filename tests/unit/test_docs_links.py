@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 # Not the project's docs: tool caches, environments, git-ignored output, test inputs.
 SKIP_DIRS = {"build", "dist", "node_modules", "__pycache__"}

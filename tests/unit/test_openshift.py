@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 from warpdrive.images.builder import PYTHONS, default_tag
 
 OPENSHIFT = ROOT / "builders" / "openshift"

@@ -1,4 +1,5 @@
-"""Start a built app with `warpdrive start` on a free loopback port, for real requests."""
+"""Wait for and talk to servers over HTTP: start a built app with `warpdrive start` on a
+free loopback port, spawn and stop a server process, GET a path."""
 
 from __future__ import annotations
 
@@ -8,14 +9,13 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-WARPDRIVE = str(Path(sys.executable).parent / "warpdrive")
+from tests.support.cli import WARPDRIVE, as_user
 
 
 def free_port() -> int:
@@ -110,8 +110,7 @@ def serving(
     argv = [warpdrive, "start", str(src), "--port", str(port), *args]
     if server:
         argv += ["--server", server]
-    as_user = {"user": user, "group": user, "extra_groups": []} if user else {}
-    process = spawn(argv, log, env={**env, **(extra or {})}, **as_user)
+    process = spawn(argv, log, env={**env, **(extra or {})}, **as_user(user))
     try:
         wait_for_http(port, process, log)
         yield Server(port, process, log)
