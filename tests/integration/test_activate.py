@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import require_tool
-from tests.support.cli import WARPDRIVE
+from tests.support.cli import WARPDRIVE, run_command
 
 POSIX_SCRIPT = r"""
 PS1='my prompt$ '
@@ -55,15 +55,7 @@ SHELL_ARGV = {
 def run_shell(shell: str, script: str, cwd: Path, env: dict[str, str]) -> dict[str, str]:
     require_tool(shell)
     env = {**env, "SHELL": "/usr/bin/" + shell}
-    proc = subprocess.run(
-        [*SHELL_ARGV[shell], script],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = run_command([*SHELL_ARGV[shell], script], env, cwd, timeout=120)
     assert proc.returncode == 0, proc.stderr
     values = {}
     for line in proc.stdout.splitlines():

@@ -17,6 +17,7 @@ import pytest
 
 from tests.clean_error import assert_clean_error
 from tests.support import ROOT, require_tool
+from tests.support.cli import Result, run_command
 
 UNITS = {"s", "req/s", "MB"}
 # What the quick subset measures (benchmarks/README.md): none of it may be missing.
@@ -162,21 +163,14 @@ def test_committed_full_results_are_well_formed():
     check_markdown((ROOT / "benchmarks" / "results.md").read_text(), data)
 
 
-def run_bench(*args: str, path: str | None = None) -> subprocess.CompletedProcess:
+def run_bench(*args: str, path: str | None = None) -> Result:
     """The harness with ARGS and a work directory too long for it: should it get past
     its check of what it needs, it stops at once at the work directory's instead of
     measuring anything."""
     env = {**os.environ, "PATH": path or os.environ["PATH"]}
     work = "/tmp/" + "w" * 60
-    return subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", *args, "--work-dir", work],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    argv = [sys.executable, "-m", "benchmarks.run", *args, "--work-dir", work]
+    return run_command(argv, env, ROOT, timeout=120)
 
 
 def test_bench_without_wrk_stops_saying_how_to_get_it(tmp_path):
