@@ -19,11 +19,9 @@ from pathlib import Path
 
 from warpdrive import (
     __version__,
-    appenv,
     context,
     deps,
     detect,
-    envs,
     hooks,
     output,
     pins,
@@ -34,6 +32,8 @@ from warpdrive import (
 from warpdrive.context import Context
 from warpdrive.deps import installer as installers
 from warpdrive.detect.spec import AppSpec
+from warpdrive.env import generations as appenv
+from warpdrive.env import lifecycle as envs
 from warpdrive.errors import BuildLocked, CommandFailed, SettingsImportFailed
 
 COLLECTSTATIC = Path(__file__).parent / "detect" / "django_collectstatic.py"

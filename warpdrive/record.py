@@ -9,8 +9,8 @@ import json
 import os
 from pathlib import Path
 
-from warpdrive import paths
 from warpdrive.context import Context
+from warpdrive.env import registry as paths
 
 RECORD_VERSION = 1
 # Settings that change what detection finds.

@@ -12,9 +12,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warpdrive import apache, appenv, mod_wsgi, pins, record, resources, runuser, sizing
+from warpdrive import apache, mod_wsgi, pins, record, resources, runuser, sizing
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
+from warpdrive.env import generations as appenv
 from warpdrive.errors import (
     BadConfigFile,
     BadSetting,

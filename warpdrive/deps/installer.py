@@ -8,7 +8,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from warpdrive import appenv, output, proc, tools
+from warpdrive import output, proc, tools
+from warpdrive.env import generations as appenv
 from warpdrive.errors import InstallFailed
 from warpdrive.proc import summarise  # build.py summarises collectstatic with it too
 

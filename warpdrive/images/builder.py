@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -99,7 +100,7 @@ def build(
             )
             for event in stream:
                 if "stream" in event:
-                    output.passthrough(event["stream"])
+                    sys.stderr.write(event["stream"])
                 elif "error" in event:
                     raise ImageBuildFailed(name, event["error"].strip())
             built.append(name)
