@@ -7,7 +7,8 @@ import shlex
 
 import click
 
-from warpdrive import context, detect, record, servers
+from warpdrive import context, detect, servers
+from warpdrive.build import record
 
 
 def gather(src: str | None, server: str | None, port: int | None) -> dict:

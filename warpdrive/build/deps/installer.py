@@ -10,7 +10,7 @@ from pathlib import Path
 
 from warpdrive import appenv, output, proc, tools
 from warpdrive.errors import InstallFailed
-from warpdrive.proc import summarise  # build.py summarises collectstatic with it too
+from warpdrive.proc import summarise
 
 # What the installers print when they cannot reach the package index: a certificate
 # they do not trust (a TLS-intercepting proxy, an index with its own CA), or no
@@ -34,7 +34,7 @@ class Installer:
     cache: Path
 
     def argv(self, python: Path, args: list[str]) -> list[str]:
-        if self.name == "uv":
+        if self.program is not None:  # uv
             return [self.program, "pip", "install", "--python", str(python), *args]
         return [str(python), "-m", "pip", "install", "--disable-pip-version-check", *args]
 
