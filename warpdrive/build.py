@@ -29,12 +29,13 @@ from warpdrive import (
     pins,
     proc,
     record,
-    servers,
 )
 from warpdrive.context import Context
 from warpdrive.deps import installer as installers
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import BuildLocked, CommandFailed, SettingsImportFailed
+from warpdrive.serve import choice
+from warpdrive.serve.servers import SERVERS
 
 COLLECTSTATIC = Path(__file__).parent / "detect" / "django_collectstatic.py"
 
@@ -116,7 +117,7 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
     previous = record.load(app_root)
     recorded = record.recorded_spec(ctx, previous)
     spec = recorded or detect_kind(ctx)
-    server, notes = servers.build_server(ctx, spec, server_flag)
+    server, notes = choice.build_server(ctx, spec, server_flag)
     for note in notes:
         output.notice(note)
     source = deps.choose(ctx)
@@ -136,7 +137,7 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
         },
         "python": python_identity(python),
         "installer": installer.version,
-        "server_package": pins.server_requirements(server) if server else None,
+        "server_package": SERVERS[server].packages() if server else None,
         "pins": pins.digest(),
         "extras": extra_packages(ctx),
     }
@@ -281,7 +282,7 @@ def collect_root(ctx: Context, spec: AppSpec) -> Path | None:
 
 def install_server(ctx: Context, installer, venv: Path, server: str) -> None:
     """The server's packages from pins.toml, those the app's dependencies lack."""
-    wanted = pins.server_requirements(server)
+    wanted = SERVERS[server].packages()
     missing = [r for r in wanted if not appenv.has_distribution(venv, r.partition("==")[0])]
     if not missing:
         output.step(f"Server {server} is installed by the app's own dependencies")

@@ -7,14 +7,16 @@ import shlex
 
 import click
 
-from warpdrive import context, detect, record, servers
+from warpdrive import context, detect, record
+from warpdrive.serve import launch as launches
+from warpdrive.serve.choice import SERVER_CHOICES
 
 
 def gather(src: str | None, server: str | None, port: int | None) -> dict:
     ctx = context.resolve(src)
     known = record.recorded_spec(ctx) if ctx.built else None
     spec = known or detect.detect(ctx)
-    launch = servers.plan(ctx, spec, server, port)
+    launch = launches.plan(ctx, spec, server, port)
     return {
         "spec_from": "from the build record" if known else "detected now",
         "src": str(ctx.src),
@@ -75,9 +77,7 @@ Examples:
 )
 @click.argument("directory", required=False, type=click.Path(file_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-@click.option(
-    "--server", type=click.Choice(servers.SERVER_CHOICES), help="Server type to plan for."
-)
+@click.option("--server", type=click.Choice(SERVER_CHOICES), help="Server type to plan for.")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port to plan for.")
 def info(directory: str | None, as_json: bool, server: str | None, port: int | None) -> None:
     """Show the detected app (kind, entry point, static mounts), the server, and the
