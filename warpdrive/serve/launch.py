@@ -47,9 +47,9 @@ class LaunchPlan:
             "argv": list(self.argv),
             "server_argv": list(self.server_argv),
             "env": dict(self.env),
-            "sizing": self.sizing.to_json() if self.sizing else None,
             "run_user": self.run_user,
             "notes": list(self.notes),
+            "sizing": self.sizing.to_json() if self.sizing else None,
         }
 
     @classmethod

@@ -126,3 +126,12 @@ class Server:
 
     def prepare(self, ctx: Context, plan: LaunchPlan) -> None:
         """Files the server reads at start, written just before the exec."""
+
+
+class OwnServer(Server):
+    """An app that runs its own server: the launcher runs the app's entry file."""
+
+    wsgi = False
+
+    def arguments(self, launch: Launch) -> list[str]:
+        return [str(launch.spec.entry_path)]

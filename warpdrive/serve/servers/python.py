@@ -3,17 +3,13 @@
 
 from __future__ import annotations
 
-from warpdrive.serve.servers.base import Launch, Server
+from warpdrive.serve.servers.base import OwnServer
 
 
-class Python(Server):
+class Python(OwnServer):
     name = "python"
     executable = "python"
-    wsgi = False
     own_kinds = ("python",)
-
-    def arguments(self, launch: Launch) -> list[str]:
-        return [str(launch.spec.entry_path)]
 
 
 SERVER = Python()

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from warpdrive.context import Context
-from warpdrive.serve.servers.base import Launch, Server
+from warpdrive.serve.servers.base import OwnServer
 
 
-class Shell(Server):
+class Shell(OwnServer):
     name = "shell"
     executable = ""
-    wsgi = False
     own_kinds = ("shell",)
-
-    def arguments(self, launch: Launch) -> list[str]:
-        return [str(launch.spec.entry_path)]
 
     def program(self, ctx: Context) -> list[str]:
         return []  # the script is the program
