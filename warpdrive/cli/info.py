@@ -10,6 +10,7 @@ import click
 from warpdrive import context, detect, record
 from warpdrive.serve import launch as launches
 from warpdrive.serve.choice import SERVER_CHOICES
+from warpdrive.serve.launch import LaunchPlan
 
 
 def gather(src: str | None, server: str | None, port: int | None) -> dict:
@@ -29,7 +30,7 @@ def gather(src: str | None, server: str | None, port: int | None) -> dict:
 
 
 def render(data: dict) -> str:
-    spec, launch = data["spec"], data["launch"]
+    spec, launch = data["spec"], LaunchPlan.from_json(data["launch"])
     rows = [
         ("source root", data["src"]),
         ("app home", spec["app_home"]),
@@ -49,21 +50,19 @@ def render(data: dict) -> str:
             )
         ]
     rows += [
-        ("server", f"{launch['server']} ({launch['server_source']})"),
-        ("port", str(launch["port"])),
+        ("server", f"{launch.server} ({launch.server_source})"),
+        ("port", str(launch.port)),
     ]
-    if launch["sizing"]:
-        s = launch["sizing"]
-        rows.append(
-            ("sizing", f"{s['processes']} processes x {s['threads']} threads ({s['source']})")
-        )
+    if launch.sizing:
+        s = launch.sizing
+        rows.append(("sizing", f"{s.processes} processes x {s.threads} threads ({s.source})"))
     built = "built" if data["built"] else "not built yet: run warpdrive build"
     rows += [
         ("app root", f"{data['app_root']} ({built})"),
-        ("argv", shlex.join(launch["argv"])),
-        ("server argv", shlex.join(launch["server_argv"])),
+        ("argv", shlex.join(launch.argv)),
+        ("server argv", shlex.join(launch.server_argv)),
     ]
-    rows += [("note", n) for n in spec["notes"] + launch["notes"]]
+    rows += [("note", n) for n in spec["notes"] + launch.notes]
     return "\n".join(f"{k + ':':<13} {v}" for k, v in rows)
 
 
