@@ -58,5 +58,5 @@ demo: venv  ## build examples/django and serve it on http://localhost:$(DEMO_POR
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) build dist .pytest_cache .ruff_cache
 
-mod-wsgi-options: venv  ## regenerate warpdrive/mod_wsgi_options.txt from MOD_WSGI_EXPRESS's --help
-	$(MOD_WSGI_EXPRESS) start-server --help | $(BIN)/python -c "import sys; from warpdrive import mod_wsgi; mod_wsgi.write_table(sys.stdin.read())"
+mod-wsgi-options: venv  ## regenerate warpdrive/serve/servers/mod_wsgi_options.txt from MOD_WSGI_EXPRESS's --help
+	$(MOD_WSGI_EXPRESS) start-server --help | $(BIN)/python -c "import sys; from warpdrive.serve.servers import mod_wsgi_options; mod_wsgi_options.write_table(sys.stdin.read())"

@@ -44,7 +44,7 @@ def require_tool(name: str) -> str:
 def require_apache() -> None:
     """Apache's development files and its server program, as .ci/run installs them:
     what `auto` needs to choose mod_wsgi."""
-    from warpdrive import apache
+    from warpdrive.serve import apache
 
     require_tool("apxs")
     missing = apache.missing_for_build(dict(os.environ))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI, require_apache, require_tool
-from warpdrive import apache
+from warpdrive.serve import apache
 
 STEP = "-----> "
 

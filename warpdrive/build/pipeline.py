@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from warpdrive import __version__, context, detect, output, pins, proc, servers
+from warpdrive import __version__, context, detect, output, pins, proc
 from warpdrive.build import deps, hooks, record
 from warpdrive.build.deps import DependencySource
 from warpdrive.build.deps import installer as installers
@@ -35,6 +35,8 @@ from warpdrive.detect.spec import AppSpec
 from warpdrive.env import generations, lifecycle
 from warpdrive.env.registry import EnvRecord
 from warpdrive.errors import BuildLocked, CommandFailed, SettingsImportFailed
+from warpdrive.serve import choice
+from warpdrive.serve.servers import SERVERS
 
 COLLECTSTATIC = Path(detect.__file__).parent / "django_collectstatic.py"
 
@@ -116,7 +118,7 @@ def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> Buil
     previous = record.load(app_root)
     recorded = record.recorded_spec(ctx, previous)
     spec = recorded or detect_kind(ctx)
-    server, notes = servers.build_server(ctx, spec, server_flag)
+    server, notes = choice.build_server(ctx, spec, server_flag)
     for note in notes:
         output.notice(note)
     source = deps.choose(ctx)
@@ -126,7 +128,7 @@ def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> Buil
         dependency_inputs(ctx, source),
         python_identity(python),
         installer.version,
-        pins.server_requirements(server) if server else None,
+        SERVERS[server].packages() if server else None,
         pins.digest(),
         extra_packages(ctx),
     )
@@ -288,7 +290,7 @@ def collect_root(ctx: Context, spec: AppSpec) -> Path | None:
 
 def install_server(ctx: Context, installer: Installer, venv: Path, server: str) -> None:
     """The server's packages from pins.toml, those the app's dependencies lack."""
-    wanted = pins.server_requirements(server)
+    wanted = SERVERS[server].packages()
     missing = [r for r in wanted if not generations.has_distribution(venv, r.partition("==")[0])]
     if not missing:
         output.step(f"Server {server} is installed by the app's own dependencies")

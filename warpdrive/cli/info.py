@@ -7,16 +7,19 @@ import shlex
 
 import click
 
-from warpdrive import context, detect, servers
+from warpdrive import context, detect
 from warpdrive.build import record
 from warpdrive.detect.spec import DjangoFacts
+from warpdrive.serve import launch as launches
+from warpdrive.serve.choice import SERVER_CHOICES
+from warpdrive.serve.launch import LaunchPlan
 
 
 def gather(src: str | None, server: str | None, port: int | None) -> dict:
     ctx = context.resolve(src)
     known = record.recorded_spec(ctx) if ctx.built else None
     spec = known or detect.detect(ctx)
-    launch = servers.plan(ctx, spec, server, port)
+    launch = launches.plan(ctx, spec, server, port)
     return {
         "spec_from": "from the build record" if known else "detected now",
         "src": str(ctx.src),
@@ -29,7 +32,7 @@ def gather(src: str | None, server: str | None, port: int | None) -> dict:
 
 
 def render(data: dict) -> str:
-    spec, launch = data["spec"], data["launch"]
+    spec, launch = data["spec"], LaunchPlan.from_json(data["launch"])
     rows = [
         ("source root", data["src"]),
         ("app home", spec["app_home"]),
@@ -49,21 +52,19 @@ def render(data: dict) -> str:
             )
         ]
     rows += [
-        ("server", f"{launch['server']} ({launch['server_source']})"),
-        ("port", str(launch["port"])),
+        ("server", f"{launch.server} ({launch.server_source})"),
+        ("port", str(launch.port)),
     ]
-    if launch["sizing"]:
-        s = launch["sizing"]
-        rows.append(
-            ("sizing", f"{s['processes']} processes x {s['threads']} threads ({s['source']})")
-        )
+    if launch.sizing:
+        s = launch.sizing
+        rows.append(("sizing", f"{s.processes} processes x {s.threads} threads ({s.source})"))
     built = "built" if data["built"] else "not built yet: run warpdrive build"
     rows += [
         ("app root", f"{data['app_root']} ({built})"),
-        ("argv", shlex.join(launch["argv"])),
-        ("server argv", shlex.join(launch["server_argv"])),
+        ("argv", shlex.join(launch.argv)),
+        ("server argv", shlex.join(launch.server_argv)),
     ]
-    rows += [("note", n) for n in spec["notes"] + launch["notes"]]
+    rows += [("note", n) for n in spec["notes"] + launch.notes]
     return "\n".join(f"{k + ':':<13} {v}" for k, v in rows)
 
 
@@ -77,9 +78,7 @@ Examples:
 )
 @click.argument("directory", required=False, type=click.Path(file_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-@click.option(
-    "--server", type=click.Choice(servers.SERVER_CHOICES), help="Server type to plan for."
-)
+@click.option("--server", type=click.Choice(SERVER_CHOICES), help="Server type to plan for.")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port to plan for.")
 def info(directory: str | None, as_json: bool, server: str | None, port: int | None) -> None:
     """Show the detected app (kind, entry point, static mounts), the server, and the

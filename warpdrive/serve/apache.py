@@ -88,8 +88,9 @@ def installed_layout(venv: Path) -> Layout | None:
             bindir = str(config.parents[2] / "mod_wsgi_packages" / "httpd" / "bin")
             values.update(SBINDIR=bindir, BINDIR=bindir)
         parts = [values.get(name) for name in ("SBINDIR", "BINDIR", "PROGNAME")]
-        if all(isinstance(part, str) for part in parts) and parts[2]:
-            return Layout(*parts)
+        texts = [part for part in parts if isinstance(part, str)]
+        if len(texts) == len(parts) and texts[2]:
+            return Layout(*texts)
     return None
 
 

@@ -13,9 +13,10 @@ import os
 import pwd
 from pathlib import Path
 
-from warpdrive import output, runuser
+from warpdrive import output
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import UnwritableForRunUser
+from warpdrive.serve import runuser
 
 # What SQLite writes beside a database: the rollback journal, or the WAL and its index.
 SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
