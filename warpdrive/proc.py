@@ -1,4 +1,6 @@
-"""Running a child step with its output streamed, indented, under the step line."""
+"""Every child process warpdrive runs goes through here: `run_streamed` for a step
+whose output people watch (streamed, indented, under the step line), `capture` for a
+question asked of a tool (its output kept, nothing printed)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 TAIL_LINES = 200
@@ -35,6 +38,45 @@ def with_venv(environ: dict[str, str], venv: Path) -> dict[str, str]:
     env["VIRTUAL_ENV"] = str(venv)
     env["PATH"] = str(venv / "bin") + os.pathsep + environ.get("PATH", os.defpath)
     return env
+
+
+@dataclass(frozen=True)
+class Captured:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def capture(
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    user: int | None = None,
+    group: int | None = None,
+) -> Captured:
+    """Run `argv` and keep its output. A program that cannot be started answers
+    like a shell does (127 and the reason), so callers need one failure path."""
+    extra = {} if user is None else {"user": user, "group": group, "extra_groups": []}
+    try:
+        result = subprocess.run(
+            argv,
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            **extra,
+        )
+    except OSError as exc:
+        return Captured(127, "", f"{argv[0]}: {exc.strerror}")
+    return Captured(result.returncode, result.stdout, result.stderr)
 
 
 def run_streamed(

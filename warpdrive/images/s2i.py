@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import socket
-import subprocess
-import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warpdrive import envfile, output
+from warpdrive import envfile, output, proc
 from warpdrive.env import registry
 from warpdrive.errors import (
     AssembleFailed,
@@ -69,21 +68,11 @@ def git_labels(src: Path) -> dict[str, str]:
     fields = {"id": "%H", "author": "%an <%ae>", "date": "%ad", "message": "%s"}
     labels = {}
     for key, fmt in fields.items():
-        result = subprocess.run(
-            ["git", "-C", str(src), "log", "-1", f"--format={fmt}"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
+        result = proc.capture(["git", "-C", str(src), "log", "-1", f"--format={fmt}"])
+        if not result.ok:
             return {}
         labels[f"io.openshift.s2i.build.commit.{key}"] = result.stdout.strip()
-    ref = subprocess.run(
-        ["git", "-C", str(src), "rev-parse", "--abbrev-ref", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    ref = proc.capture(["git", "-C", str(src), "rev-parse", "--abbrev-ref", "HEAD"]).stdout.strip()
     if ref:
         labels["io.openshift.s2i.build.commit.ref"] = ref
     return labels
@@ -118,11 +107,15 @@ def save_artifacts(client, image, scripts: str, network: str, target: Path) -> P
 
 
 def send(sock, path: Path) -> None:
-    raw = sock._sock  # the socket under the SDK's SocketIO wrapper
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            raw.sendall(chunk)
-    raw.shutdown(socket.SHUT_WR)
+    """Write the file to the attach connection, then half-close it: end of input for
+    the script reading stdin. The SDK hands the connection back wrapped in a file
+    object; a socket made on a duplicate of its descriptor gives sendall() and
+    shutdown(), which act on the connection itself (closing the duplicate does not)."""
+    with socket.socket(fileno=os.dup(sock.fileno())) as raw:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                raw.sendall(chunk)
+        raw.shutdown(socket.SHUT_WR)
 
 
 @dataclass
@@ -179,8 +172,7 @@ def run_script(client, image: Image, command: str, env: dict[str, str], network:
         last = ""
         for chunk in container.logs(stream=True, follow=True):
             text = chunk.decode("utf-8", "replace")
-            sys.stderr.write(text)
-            sys.stderr.flush()
+            output.passthrough(text)
             last = (last + text).rstrip("\n").rpartition("\n")[2] or last
         status = container.wait()["StatusCode"]
     except BaseException:
