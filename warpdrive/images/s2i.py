@@ -14,6 +14,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from warpdrive import envfile, output, proc
 from warpdrive.env import registry
@@ -123,7 +124,7 @@ class Image:
     """An image taking part in the build, with what its config and labels say."""
 
     name: str
-    obj: object
+    obj: Any  # the docker SDK's Image
     config: dict
 
     @property
@@ -352,8 +353,8 @@ def image_metadata_labels(container) -> dict[str, str]:
     except NotFound:
         return {}
     with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
-        member = tar.getmembers()[0]
-        data = json.loads(tar.extractfile(member).read() or b"{}")
+        member = tar.extractfile(tar.getmembers()[0])
+        data = json.loads((member.read() if member else b"") or b"{}")
     labels = {}
     for item in data.get("labels", []):
         labels.update(item)
