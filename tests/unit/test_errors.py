@@ -593,6 +593,16 @@ def test_renders_as_before(name, args, code, status, message, hint):
         assert getattr(exc, key) == value
 
 
+@pytest.mark.parametrize("name", sorted(PARAMETERS))
+def test_wrong_arguments_are_a_type_error(name):
+    cls = error_classes()[name]
+    with pytest.raises(TypeError):
+        cls(*range(len(PARAMETERS[name]) + 1))
+    if PARAMETERS[name]:
+        with pytest.raises(TypeError):
+            cls(no_such_argument=1)
+
+
 def test_codes_are_unique():
     codes = [cls.code for cls in error_classes().values()]
     assert len(codes) == len(set(codes))
