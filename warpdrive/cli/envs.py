@@ -10,11 +10,12 @@ import subprocess
 import click
 
 from warpdrive import envs, output, paths
+from warpdrive.cli.main import json_option
 from warpdrive.errors import CommandNotFound
 
 
 @click.command("list", epilog="\b\nExample:\n  warpdrive list --json")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@json_option
 def list_command(as_json: bool) -> None:
     """List the environments under WARPDRIVE_HOME; the active one is marked with *."""
     active = envs.active_name()

@@ -8,6 +8,7 @@ import shlex
 import click
 
 from warpdrive import context, detect, record, servers
+from warpdrive.cli.main import json_option
 
 
 def gather(src: str | None, server: str | None, port: int | None) -> dict:
@@ -74,7 +75,7 @@ Examples:
 """
 )
 @click.argument("directory", required=False, type=click.Path(file_okay=True))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@json_option
 @click.option(
     "--server", type=click.Choice(servers.SERVER_CHOICES), help="Server type to plan for."
 )
