@@ -12,9 +12,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warpdrive import apache, appenv, mod_wsgi, pins, record, resources, runuser, sizing
+from warpdrive import apache, mod_wsgi, pins, resources, runuser, sizing
+from warpdrive.build import record
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
+from warpdrive.env import generations as appenv
 from warpdrive.errors import (
     BadConfigFile,
     BadSetting,
@@ -131,13 +133,13 @@ def _auto_for_build(ctx: Context) -> tuple[str, list[str]]:
 def _auto_built(ctx: Context, source: str) -> tuple[str, str, list[str]]:
     """`auto` for a built app: the server its last build installed, with that build's
     notice when `auto` chose it there."""
-    built = record.load(ctx.app_root) or {}
-    server = built.get("server")
-    if server in WSGI_SERVERS and (ctx.app_root / "bin" / EXECUTABLES[server]).exists():
+    built = record.load(ctx.app_root)
+    server = built.server if built else None
+    if built and server in WSGI_SERVERS and (ctx.app_root / "bin" / EXECUTABLES[server]).exists():
         return (
             server,
             f"{source} auto: the server the last build installed",
-            list(built.get("server_notes", [])),
+            list(built.server_notes),
         )
     # A record without the server (or an environment changed by hand).
     if (ctx.app_root / "bin" / EXECUTABLES["mod_wsgi"]).exists():
@@ -192,7 +194,8 @@ def check_installed(ctx: Context, spec: AppSpec, server: str, source: str) -> No
     mod_wsgi, without Apache's server program."""
     if server not in WSGI_SERVERS:
         return
-    built = (record.load(ctx.app_root) or {}).get("server")
+    last = record.load(ctx.app_root)
+    built = last.server if last else None
     program = ctx.app_root / "bin" / EXECUTABLES[server]
     if not program.exists():
         raise ServerNotInstalled(

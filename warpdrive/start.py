@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from warpdrive import context, detect, hooks, output, proc, record, runuser, servers, writable
+from warpdrive import context, detect, output, proc, runuser, servers, writable
+from warpdrive.build import hooks, record
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import BadSetting, CommandFailed, NotBuilt, PortInUse
@@ -39,7 +40,7 @@ def migrate_policy(ctx: Context, spec: AppSpec) -> tuple[bool, str]:
         raise BadSetting(setting.name, choice, "one of " + ", ".join(MIGRATE_CHOICES))
     if choice != "auto":
         return choice == "on", f"{setting.source}={choice}"
-    engine = (spec.django or {}).get("database_engine") or ""
+    engine = (spec.django.database_engine if spec.django else None) or ""
     if engine.endswith("sqlite3"):
         return True, "WARPDRIVE_MIGRATE=auto and the database is SQLite"
     return False, f"WARPDRIVE_MIGRATE=auto and the database is {engine or 'unknown'}, not SQLite"

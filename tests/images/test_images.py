@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import BODIES, EXAMPLES, FIXTURES
 from tests.images.conftest import WARPDRIVE, base_image
 from tests.integration.serving import free_port, get
-from warpdrive.deps.installer import OFFLINE_LINE
+from warpdrive.build.deps.installer import OFFLINE_LINE
 
 
 def s2i(src, image, *args, env=None):

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from tests.conftest import WARPDRIVE, base_env, require_tool
 from tests.hostile import MARK, hostile
 from tests.integration.serving import free_port
-from warpdrive import paths, resources
+from warpdrive import resources
+from warpdrive.env import registry
 
 APP = """\
 import json, os, sys
@@ -239,7 +240,7 @@ def test_paths_with_metacharacters(python_app, src_parts, home_part):
     result = run(["bash", "--norc", "--noprofile", "-c", USER_SESSION], session, work)
     assert result.returncode == 0, result.stderr
     name = name_out.read_bytes().decode()
-    assert name == paths.name_for_directory(src)
+    assert name == registry.name_for_directory(src)
     app_root = home / f"warpdrive+{name}"
     seen = json.loads(Path(env["PROBE_OUT"]).read_text(encoding="utf-8"))
     assert shlex.split(dry.read_bytes().decode()) == [

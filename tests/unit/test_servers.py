@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_apache, require_tool
-from warpdrive import apache, appenv, context, servers
+from warpdrive import apache, context, servers
 from warpdrive.detect.spec import AppSpec, StaticMount
+from warpdrive.env import generations
 from warpdrive.errors import ServerNotInstallable
 
 WSGI = AppSpec("wsgi", Path("/app"), "wsgi.py", module="wsgi", callable="application")
@@ -130,11 +131,11 @@ def test_has_distribution_by_its_normalised_name(tmp_path):
     site = tmp_path / "lib/python3.11/site-packages"
     for name in ("dumb_init-1.2.5.post1.dist-info", "Django-5.2.8.dist-info"):
         (site / name).mkdir(parents=True)
-    assert appenv.has_distribution(tmp_path, "dumb-init")
-    assert appenv.has_distribution(tmp_path, "Dumb.Init")
-    assert appenv.has_distribution(tmp_path, "django")
-    assert not appenv.has_distribution(tmp_path, "dumb")
-    assert not appenv.has_distribution(tmp_path, "whitenoise")
+    assert generations.has_distribution(tmp_path, "dumb-init")
+    assert generations.has_distribution(tmp_path, "Dumb.Init")
+    assert generations.has_distribution(tmp_path, "django")
+    assert not generations.has_distribution(tmp_path, "dumb")
+    assert not generations.has_distribution(tmp_path, "whitenoise")
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from warpdrive import build as pipeline
 from warpdrive import servers
+from warpdrive.build import pipeline
 
 
 @click.command(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from click.shell_completion import get_completion_class
 
-from warpdrive.shell import SHELLS
+from warpdrive.env.activation import SHELLS
 
 
 @click.command(

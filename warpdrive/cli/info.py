@@ -7,8 +7,10 @@ import shlex
 
 import click
 
-from warpdrive import context, detect, record, servers
+from warpdrive import context, detect, servers
+from warpdrive.build import record
 from warpdrive.cli.main import json_option
+from warpdrive.detect.spec import DjangoFacts
 
 
 def gather(src: str | None, server: str | None, port: int | None) -> dict:
@@ -38,13 +40,13 @@ def render(data: dict) -> str:
     rows += [("static", f"{m['url']} -> {m['directory']}") for m in spec["static"]] or [
         ("static", "none")
     ]
-    if spec["django"] and spec["django"].get("ok"):
-        d = spec["django"]
+    django = DjangoFacts.from_json(spec["django"]) if spec["django"] else None
+    if django and django.ok:
         rows += [
             (
                 "django",
-                f"{d['django_version'] or 'version unknown'}, settings {d['settings_module']}, "
-                f"database {d['database_engine']}",
+                f"{django.django_version or 'version unknown'}, settings "
+                f"{django.settings_module}, database {django.database_engine}",
             )
         ]
     rows += [

@@ -8,7 +8,8 @@ import sys
 
 import click
 
-from warpdrive import __version__, output, paths
+from warpdrive import __version__, output
+from warpdrive.env import registry
 from warpdrive.errors import WarpdriveError
 
 # Command name -> the module under warpdrive.cli that defines it. Only the module of
@@ -42,7 +43,7 @@ def log_unexpected(exc: BaseException) -> str:
     import datetime  # here, not at the top: every command's start-up pays for imports
     import traceback
 
-    log_dir = paths.warpdrive_home() / "logs"
+    log_dir = registry.warpdrive_home() / "logs"
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
         path = log_dir / "warpdrive.log"
@@ -92,7 +93,7 @@ class WarpdriveGroup(click.Group):
             except FileNotFoundError:
                 # Every relative path, the current directory's own included, fails once
                 # that directory is deleted: say that rather than report a bug.
-                paths.current_directory()
+                registry.current_directory()
                 raise
         except WarpdriveError as exc:
             if ctx.obj and ctx.obj.get("json"):

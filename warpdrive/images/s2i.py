@@ -16,7 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warpdrive import envfile, output, paths
+from warpdrive import envfile, output
+from warpdrive.env import registry
 from warpdrive.errors import (
     AssembleFailed,
     BuilderImageMissing,
@@ -234,7 +235,7 @@ def build(req: S2IRequest) -> str:
     if not src.is_dir():
         raise SourceNotDirectory(src)
     # Image names must be lower case; directory names need not be.
-    name = req.image or f"warpdrive-{paths.name_for_directory(src).lower()}"
+    name = req.image or f"warpdrive-{registry.name_for_directory(src).lower()}"
     repo, tag = split_tag(name)
     client = engine.connect()
     builder = find_image(client, req.builder, "builder")

@@ -27,6 +27,7 @@ PREVIOUS = "previous"  # file in GENERATIONS naming the generation before the cu
 
 
 def current_generation(app_root: Path) -> Path | None:
+    """The generation APP_ROOT's links point at; None before the first is linked."""
     link = app_root / "pyvenv.cfg"
     if not link.is_symlink():
         return None
@@ -110,13 +111,6 @@ def link_generation(app_root: Path, gen: Path) -> None:
     skip = ("CACHEDIR.TAG",)
     names = {p.name for p in gen.iterdir() if not p.name.startswith(".") and p.name not in skip}
     for name in sorted(names):
-        entry = app_root / name
-        if entry.exists() and not entry.is_symlink():
-            # A plain venv from before generations: move it aside whole (a rename, so
-            # a process still running from it keeps its open files).
-            aside = app_root / GENERATIONS / f"replaced-{gen.name}"
-            aside.mkdir(parents=True, exist_ok=True)
-            entry.rename(aside / name)
         tmp = app_root / f".{name}.link"
         tmp.unlink(missing_ok=True)
         tmp.symlink_to(Path(GENERATIONS) / gen.name / name)
@@ -146,13 +140,13 @@ def prune(app_root: Path) -> None:
 
 
 def drop_previous(app_root: Path) -> None:
-    """Delete the previous generation: after a first build, the one `create` made
+    """Delete the previous generation: after a first build, the one `make_app_root` made
     empty, which no server ever ran from and which would only take up space."""
     (app_root / GENERATIONS / PREVIOUS).unlink(missing_ok=True)
     prune(app_root)
 
 
-def create(app_root: Path, python: str) -> None:
+def make_app_root(app_root: Path, python: str) -> None:
     """Make APP_ROOT with its first generation linked in."""
     app_root.mkdir(parents=True, exist_ok=True)
     link_generation(app_root, new_generation(app_root, python))

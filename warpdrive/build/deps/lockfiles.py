@@ -7,6 +7,7 @@ import json
 import subprocess
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -15,7 +16,7 @@ from packaging.utils import canonicalize_name
 from warpdrive.errors import BadConfigFile, CommandFailed
 
 
-def _load_toml(path: Path) -> dict:
+def _load_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -87,13 +88,13 @@ def _applies(marker: str | None, environment: dict[str, str]) -> bool:
         return True  # poetry writes some markers packaging cannot parse; keep the package
 
 
-def _poetry_constraints(spec) -> list[dict]:
+def _poetry_constraints(spec: object) -> list[dict[str, Any]]:
     """A poetry dependency spec (a version string, a table, or a list of tables)."""
     if isinstance(spec, str):
         return [{"version": spec}]
     if isinstance(spec, dict):
         return [spec]
-    return [s for s in spec if isinstance(s, dict)]
+    return [s for s in spec if isinstance(s, dict)] if isinstance(spec, list) else []
 
 
 def poetry_lock(path: Path, pyproject: Path, python: Path) -> list[str]:
@@ -102,7 +103,7 @@ def poetry_lock(path: Path, pyproject: Path, python: Path) -> list[str]:
     environment = marker_environment(python)
     lock = _load_toml(path)
     project = _load_toml(pyproject) if pyproject.is_file() else {}
-    packages = {canonicalize_name(p["name"]): p for p in lock.get("package", [])}
+    packages: dict[str, Any] = {canonicalize_name(p["name"]): p for p in lock.get("package", [])}
 
     queue: list[tuple[str, frozenset[str]]] = []
     poetry_deps = project.get("tool", {}).get("poetry", {}).get("dependencies", {})
