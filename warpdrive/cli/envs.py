@@ -10,12 +10,13 @@ import subprocess
 import click
 
 from warpdrive import output
+from warpdrive.cli.main import json_option
 from warpdrive.env import lifecycle, registry
 from warpdrive.errors import CommandNotFound
 
 
 @click.command("list", epilog="\b\nExample:\n  warpdrive list --json")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@json_option
 def list_command(as_json: bool) -> None:
     """List the environments under WARPDRIVE_HOME; the active one is marked with *."""
     active = registry.active_name()

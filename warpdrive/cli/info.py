@@ -9,6 +9,7 @@ import click
 
 from warpdrive import context, detect
 from warpdrive.build import record
+from warpdrive.cli.main import json_option
 from warpdrive.detect.spec import DjangoFacts
 from warpdrive.serve import launch as launches
 from warpdrive.serve.choice import SERVER_CHOICES
@@ -77,7 +78,7 @@ Examples:
 """
 )
 @click.argument("directory", required=False, type=click.Path(file_okay=True))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@json_option
 @click.option("--server", type=click.Choice(SERVER_CHOICES), help="Server type to plan for.")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port to plan for.")
 def info(directory: str | None, as_json: bool, server: str | None, port: int | None) -> None:
