@@ -33,9 +33,10 @@ bench: venv  ## every figure (about 15 minutes on 2 CPUs): benchmarks/results.md
 bench-quick: venv  ## a subset in under 3 minutes, as CI runs it: benchmarks/work/results-quick.*
 	$(BIN)/python -m benchmarks.run --quick $(BENCH_ARGS)
 
-lint: venv  ## ruff lint and format check, shellcheck on the sh scripts
+lint: venv  ## ruff lint and format check, mypy, shellcheck on the sh scripts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	shellcheck -s sh server-scripts/start-* s2i/bin/* examples/shell/app.sh
 
 format: venv

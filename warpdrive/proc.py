@@ -61,7 +61,6 @@ def capture(
 ) -> Captured:
     """Run `argv` and keep its output. A program that cannot be started answers
     like a shell does (127 and the reason), so callers need one failure path."""
-    extra = {} if user is None else {"user": user, "group": group, "extra_groups": []}
     try:
         result = subprocess.run(
             argv,
@@ -72,7 +71,9 @@ def capture(
             text=True,
             timeout=timeout,
             check=False,
-            **extra,
+            user=user,
+            group=group,
+            extra_groups=None if user is None else [],
         )
     except OSError as exc:
         return Captured(127, "", f"{argv[0]}: {exc.strerror}")
@@ -96,9 +97,12 @@ def run_streamed(
         )
     except OSError as exc:
         return 127, [f"{argv[0]}: {exc.strerror}"]
+    pipe = proc.stdout
+    if pipe is None:  # never: a pipe was asked for above
+        return proc.wait(), []
     try:
-        with proc.stdout:  # a pipe, as asked for above
-            for raw in proc.stdout:
+        with pipe:
+            for raw in pipe:
                 line = raw.decode("utf-8", "replace").rstrip("\r\n")
                 tail.append(line)
                 sys.stderr.write("       " + line + "\n")
