@@ -1,6 +1,8 @@
 """Every child process warpdrive runs goes through here: `run_streamed` for a step
-whose output people watch (streamed, indented, under the step line), `capture` for a
-question asked of a tool (its output kept, nothing printed)."""
+whose output people watch (streamed, indented, under the step line), `run_passthrough`
+for output shown as it comes, `capture` for a question asked of a tool (its output
+kept, nothing printed). Only `warpdrive shell`, which hands the terminal to a shell,
+and `exec` (which replaces warpdrive) start processes otherwise."""
 
 from __future__ import annotations
 
@@ -78,6 +80,26 @@ def capture(
     except OSError as exc:
         return Captured(127, "", f"{argv[0]}: {exc.strerror}")
     return Captured(result.returncode, result.stdout, result.stderr)
+
+
+def run_passthrough(
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+) -> int:
+    """Run `argv` with its output, as it comes, on our stderr (a tool's own progress,
+    an app's traceback); the exit status. Past `timeout` it is killed: 124, as
+    timeout(1) says."""
+    try:
+        return subprocess.run(
+            argv, env=env, cwd=cwd, stdout=sys.stderr, timeout=timeout, check=False
+        ).returncode
+    except OSError as exc:
+        sys.stderr.write(f"{argv[0]}: {exc.strerror}\n")
+        return 127
+    except subprocess.TimeoutExpired:
+        return 124
 
 
 def run_streamed(

@@ -12,7 +12,6 @@ import dataclasses
 import fcntl
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,8 +74,7 @@ def build_lock(app_root: Path) -> Iterator[None]:
 def python_identity(python: str) -> str:
     """Path and full version of an interpreter: a change of either re-installs."""
     argv = [python, "-I", "-S", "-c", "import sys; print(sys.version.split()[0])"]
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    return f"{os.path.realpath(python)} {result.stdout.strip()}"
+    return f"{os.path.realpath(python)} {proc.capture(argv).stdout.strip()}"
 
 
 def detect_kind(ctx: Context) -> AppSpec:

@@ -4,13 +4,11 @@ a subprocess of the app's own Python (never by reading their text)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from warpdrive import output
+from warpdrive import output, proc
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
 from warpdrive.detect.spec import AppSpec, DjangoFacts, Reads, StaticMount
@@ -59,7 +57,7 @@ def probe(ctx: Context, module: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="warpdrive-probe-") as tmp:
         out = Path(tmp) / "facts.json"
         argv = [str(ctx.app_python), "-I", str(PROBE), str(ctx.app_home), module, str(out)]
-        subprocess.run(argv, env=env, cwd=ctx.app_home, stdout=sys.stderr, timeout=120, check=False)
+        proc.run_passthrough(argv, env, ctx.app_home, timeout=120)
         try:
             return json.loads(out.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -14,8 +14,6 @@ import contextlib
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -58,12 +56,12 @@ def make_venv(
         output.warn(f"uv could not make the virtualenv ({failure}); using {python} -m venv")
     argv = [python, "-m", "venv", str(target)]
     # Its own output is progress, so it goes to stderr with ours.
-    result = subprocess.run(argv, stdout=sys.stderr, env=environ, check=False)
-    if result.returncode != 0:
+    returncode = proc.run_passthrough(argv, environ)
+    if returncode != 0:
         shutil.rmtree(target, ignore_errors=True)
         failure = _uv_failures.get(python) if uv else None
         detail = f"uv had failed first ({failure})" if failure else ""
-        raise CommandFailed("creating the virtualenv", argv, result.returncode, detail)
+        raise CommandFailed("creating the virtualenv", argv, returncode, detail)
 
 
 def _uv_venv(
@@ -82,8 +80,8 @@ def _uv_venv(
     # build whose cache came back then needs no network for it. That attempt fails
     # when the cache lacks it; the one that asks the package index says why it failed.
     for argv in ([*seeded, "--offline"], seeded):
-        result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
-        if result.returncode == 0:
+        result = proc.capture(argv, env)
+        if result.ok:
             return None
         shutil.rmtree(target, ignore_errors=True)
     return proc.summarise(result.stderr.splitlines(), result.returncode)

@@ -6,7 +6,6 @@ import errno
 import os
 import shlex
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -80,12 +79,7 @@ def readable_paths(ctx: Context, spec: AppSpec) -> list[tuple[str, Path]]:
     """What a server's processes read once it dropped to its run user (mod_wsgi's
     daemon processes): the app, its environment, its Python."""
     python = ctx.app_root / "bin" / "python"
-    stdlib = subprocess.run(
-        [str(python), "-I", "-c", "import os; print(os.__file__)"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    stdlib = proc.capture([str(python), "-I", "-c", "import os; print(os.__file__)"]).stdout.strip()
     paths = [
         ("the app home", spec.app_home),
         ("the app's environment", (ctx.app_root / "lib").resolve()),

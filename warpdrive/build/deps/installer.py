@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,16 +107,8 @@ class Installer:
         argv = self.argv(venv / "bin" / "python", args)
         env = self.environ(environ, venv)
         if pinned and self.name == "uv":
-            offline = subprocess.run(
-                [*argv, "--offline"],
-                env=env,
-                cwd=cwd,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if offline.returncode == 0:
+            offline = proc.capture([*argv, "--offline"], env, cwd)
+            if offline.ok:
                 output.detail(OFFLINE_LINE)
                 output.detail((offline.stdout + offline.stderr).rstrip("\n"))
                 return

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from warpdrive import proc
 from warpdrive.errors import BadConfigFile, CommandFailed
 
 
@@ -70,13 +70,8 @@ print(json.dumps({
 
 def marker_environment(python: Path) -> dict[str, str]:
     """The marker values of the app's Python, which may not be warpdrive's."""
-    result = subprocess.run(
-        [str(python), "-I", "-S", "-c", _MARKER_ENV_CODE],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return json.loads(result.stdout) if result.returncode == 0 else {}
+    result = proc.capture([str(python), "-I", "-S", "-c", _MARKER_ENV_CODE])
+    return json.loads(result.stdout) if result.ok else {}
 
 
 def _applies(marker: str | None, environment: dict[str, str]) -> bool:
@@ -185,8 +180,8 @@ def uv_lock(path: Path, uv: str | None) -> list[str]:
         "--project",
         str(path.parent),
     ]
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
+    result = proc.capture(argv)
+    if not result.ok:
         raise CommandFailed("exporting uv.lock", argv, result.returncode, result.stderr.strip())
     return [
         line
