@@ -37,9 +37,10 @@ bench: venv  ## every figure (about 15 minutes on 2 CPUs): benchmarks/results.md
 bench-quick: venv  ## a subset in under 3 minutes, as CI runs it: benchmarks/work/results-quick.*
 	$(BIN)/python -m benchmarks.run --quick $(BENCH_ARGS)
 
-lint: venv  ## ruff lint and format check, shellcheck on the sh scripts
+lint: venv  ## ruff lint and format check, mypy, shellcheck on the sh scripts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	shellcheck -s sh server-scripts/start-* s2i/bin/* examples/shell/app.sh
 
 format: venv
@@ -62,5 +63,5 @@ demo: venv  ## build examples/django and serve it on http://localhost:$(DEMO_POR
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) build dist .pytest_cache .ruff_cache
 
-mod-wsgi-options: venv  ## regenerate warpdrive/mod_wsgi_options.txt from MOD_WSGI_EXPRESS's --help
-	$(MOD_WSGI_EXPRESS) start-server --help | $(BIN)/python -c "import sys; from warpdrive import mod_wsgi; mod_wsgi.write_table(sys.stdin.read())"
+mod-wsgi-options: venv  ## regenerate warpdrive/serve/servers/mod_wsgi_options.txt from MOD_WSGI_EXPRESS's --help
+	$(MOD_WSGI_EXPRESS) start-server --help | $(BIN)/python -c "import sys; from warpdrive.serve.servers import mod_wsgi_options; mod_wsgi_options.write_table(sys.stdin.read())"

@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def require_apache() -> None:
     """Apache's development files and its server program, as .ci/run installs them:
     what `auto` needs to choose mod_wsgi."""
-    from warpdrive import apache
+    from warpdrive.serve import apache
 
     require_tool("apxs")
     missing = apache.missing_for_build(dict(os.environ))

@@ -14,7 +14,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from warpdrive import envfile, paths
+from warpdrive import envfile
+from warpdrive.env import registry
 from warpdrive.errors import BadConfigFile, BadSetting, SourceNotDirectory
 
 ENV_FILE = Path(".warpdrive") / "environment"
@@ -66,7 +67,7 @@ class Context:
     @property
     def built(self) -> bool:
         """True once a build has succeeded: its record is in the app root."""
-        return (self.app_root / paths.BUILD_RECORD).is_file()
+        return (self.app_root / registry.BUILD_RECORD).is_file()
 
     @property
     def app_python(self) -> Path:
@@ -132,4 +133,4 @@ def _app_root(src: Path, environ: dict[str, str]) -> Path:
     active_src = environ.get("WARPDRIVE_SRC_ROOT")
     if active_root and (not active_src or Path(active_src).resolve() == src):
         return Path(active_root)
-    return paths.app_root_for(paths.name_for_directory(src), environ)
+    return registry.app_root_for(registry.name_for_directory(src), environ)

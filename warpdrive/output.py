@@ -46,3 +46,9 @@ def error(message: str, hint: str | None = None) -> None:
     print(_paint("error: ", "1;31", sys.stderr) + message, file=sys.stderr, flush=True)
     if hint:
         print(_paint("hint: ", "1", sys.stderr) + hint, file=sys.stderr, flush=True)
+
+
+def passthrough(text: str) -> None:
+    """A tool's own output (an image build, a container's log), as it comes."""
+    sys.stderr.write(text)
+    sys.stderr.flush()

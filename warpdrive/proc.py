@@ -1,4 +1,8 @@
-"""Running a child step with its output streamed, indented, under the step line."""
+"""Every child process warpdrive runs goes through here: `run_streamed` for a step
+whose output people watch (streamed, indented, under the step line), `run_passthrough`
+for output shown as it comes, `capture` for a question asked of a tool (its output
+kept, nothing printed). Only `warpdrive shell`, which hands the terminal to a shell,
+and `exec` (which replaces warpdrive) start processes otherwise."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 TAIL_LINES = 200
@@ -37,6 +42,66 @@ def with_venv(environ: dict[str, str], venv: Path) -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class Captured:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def capture(
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    user: int | None = None,
+    group: int | None = None,
+) -> Captured:
+    """Run `argv` and keep its output. A program that cannot be started answers
+    like a shell does (127 and the reason), so callers need one failure path."""
+    try:
+        result = subprocess.run(
+            argv,
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            user=user,
+            group=group,
+            extra_groups=None if user is None else [],
+        )
+    except OSError as exc:
+        return Captured(127, "", f"{argv[0]}: {exc.strerror}")
+    return Captured(result.returncode, result.stdout, result.stderr)
+
+
+def run_passthrough(
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+) -> int:
+    """Run `argv` with its output, as it comes, on our stderr (a tool's own progress,
+    an app's traceback); the exit status. Past `timeout` it is killed: 124, as
+    timeout(1) says."""
+    try:
+        return subprocess.run(
+            argv, env=env, cwd=cwd, stdout=sys.stderr, timeout=timeout, check=False
+        ).returncode
+    except OSError as exc:
+        sys.stderr.write(f"{argv[0]}: {exc.strerror}\n")
+        return 127
+    except subprocess.TimeoutExpired:
+        return 124
+
+
 def run_streamed(
     argv: list[str], env: dict[str, str], cwd: Path | None = None
 ) -> tuple[int, list[str]]:
@@ -54,9 +119,12 @@ def run_streamed(
         )
     except OSError as exc:
         return 127, [f"{argv[0]}: {exc.strerror}"]
+    pipe = proc.stdout
+    if pipe is None:  # never: a pipe was asked for above
+        return proc.wait(), []
     try:
-        with proc.stdout:  # a pipe, as asked for above
-            for raw in proc.stdout:
+        with pipe:
+            for raw in pipe:
                 line = raw.decode("utf-8", "replace").rstrip("\r\n")
                 tail.append(line)
                 sys.stderr.write("       " + line + "\n")

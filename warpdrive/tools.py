@@ -7,9 +7,10 @@ import functools
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from warpdrive import proc
 
 
 def find_uv() -> str | None:
@@ -27,11 +28,8 @@ def find_uv() -> str | None:
 @functools.cache
 def uv_version(uv: str) -> str | None:
     """`uv --version` (`uv 0.13.9 (...)`), or None when that does not work."""
-    try:
-        result = subprocess.run([uv, "--version"], capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    return result.stdout.strip() if result.returncode == 0 else None
+    result = proc.capture([uv, "--version"])
+    return result.stdout.strip() if result.ok else None
 
 
 # uv 0.11 renamed UV_NATIVE_TLS to UV_SYSTEM_CERTS and warns about the old name.

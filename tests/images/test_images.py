@@ -14,7 +14,7 @@ from tests.images.conftest import WARPDRIVE, base_image
 from tests.support import EXAMPLES, FIXTURES
 from tests.support.apps import BODIES
 from tests.support.http import free_port, get
-from warpdrive.deps.installer import OFFLINE_LINE
+from warpdrive.build.deps.installer import OFFLINE_LINE
 
 
 def s2i(src, image, *args, env=None):

@@ -386,7 +386,7 @@ def test_bad_input(built, case):
 
 def test_helper_catches_a_traceback_through_warpdrive(built):
     """The traceback check can fail: warpdrive's own frames are found, the app's are not."""
-    own = Path(warpdrive.__file__).parent / "build.py"
+    own = Path(warpdrive.__file__).parent / "build" / "pipeline.py"
     app = built.src / "mysite/settings.py"
     stderr = f'Traceback (most recent call last):\n  File "{own}", line 1, in build\n'
     assert warpdrive_frames(stderr) == [str(own)]

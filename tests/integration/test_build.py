@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, require_apache, require_tool
+from tests.conftest import require_apache
+from tests.support import IN_CI, require_tool
 from tests.support.cli import run_warpdrive
-from warpdrive import apache
+from warpdrive.serve import apache
 
 STEP = "-----> "
 

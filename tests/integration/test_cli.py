@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,28 @@ def test_an_environment_bound_elsewhere_activates_from_a_deleted_directory(
         result = in_deleted_directory({**env, "SHELL": "/bin/bash"}, tmp_path, *args)
         assert (result.returncode, result.stderr) == (0, ""), result.stderr
         assert result.stdout == expected
+
+
+def assert_json_error(result: Result, status: int, code: str) -> None:
+    """A `--json` command's failure: the error as JSON on stdout for machines, the same
+    two lines on stderr for people, and the error's own exit status."""
+    assert result.returncode == status, result.stderr
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == code
+    assert result.stderr.splitlines() == [f"error: {error['message']}", f"hint: {error['hint']}"]
+
+
+def test_json_commands_print_their_errors_as_json(run_wd, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert_json_error(run_wd("info", "--json", cwd=empty), 2, "detect.none-found")
+    assert_json_error(run_wd("plan", str(empty), "--json"), 2, "detect.none-found")
+    bad = run_wd("info", "--json", cwd=empty, extra={"WARPDRIVE_DEPLOY_MODE": "bogus"})
+    assert_json_error(bad, 2, "config.bad-value")
+    # Without --json, stdout stays empty.
+    plain = run_wd("info", cwd=empty)
+    assert (plain.returncode, plain.stdout) == (2, "")
+
+
+def test_a_json_command_in_a_deleted_directory(env, tmp_path):
+    assert_json_error(in_deleted_directory(env, tmp_path, "info", "--json"), 2, "source.cwd-gone")

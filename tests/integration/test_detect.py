@@ -70,24 +70,17 @@ def test_django_static_root_unset_gets_one_under_app_root(run_wd, app_dir, wd_ho
 
 
 def test_nothing_detectable_lists_every_file_looked_for(run_wd, app_dir):
+    from warpdrive import detect
+
     src = app_dir("none_nothing")
     result = run_wd("info", str(src))
     assert result.returncode == 2
     assert result.stdout == ""
     error, hint = result.stderr.strip().splitlines()
     assert error.startswith(f"error: no application found in {src} (looked for: ")
-    for name in (
-        "gunicorn.conf.py",
-        "app.sh",
-        "app.py",
-        "manage.py",
-        "paste.ini",
-        "wsgi.py",
-        "wsgi/__init__.py",
-        "setup.py",
-        "APP_MODULE",
-    ):
-        assert name in error
+    for detector in detect.DETECTORS:
+        for name in (*detector.READS.files, *detector.READS.names_app):
+            assert name in error
     assert hint.startswith("hint: ")
     for way in (
         "APP_MODULE=module:callable",
@@ -107,8 +100,9 @@ def test_error_lists_what_the_detector_table_looks_for():
 
     message = NoAppFound(Path("/x"), detect.looked_for()).message
     for detector in detect.DETECTORS:
-        for item in detector.LOOKS_FOR:
-            assert item in message
+        for name, wanted in detector.READS.files.items():
+            assert name in message and f"({wanted})" in message if wanted else name in message
+    assert message.endswith("setup.py (its project name), APP_MODULE)")
 
 
 def test_app_sh_not_executable_warns_and_falls_through(run_wd, app_dir):

@@ -26,7 +26,8 @@ from tests.hostile import MARK, hostile
 from tests.support import require_tool
 from tests.support.cli import WARPDRIVE, Result, base_env, run_command
 from tests.support.http import free_port
-from warpdrive import paths, resources
+from warpdrive import resources
+from warpdrive.env import registry
 
 APP = """\
 import json, os, sys
@@ -238,7 +239,7 @@ def test_paths_with_metacharacters(python_app, src_parts, home_part):
     result = run(["bash", "--norc", "--noprofile", "-c", USER_SESSION], session, work)
     assert result.returncode == 0, result.stderr
     name = name_out.read_bytes().decode()
-    assert name == paths.name_for_directory(src)
+    assert name == registry.name_for_directory(src)
     app_root = home / f"warpdrive+{name}"
     seen = json.loads(Path(env["PROBE_OUT"]).read_text(encoding="utf-8"))
     assert shlex.split(dry.read_bytes().decode()) == [

@@ -295,7 +295,7 @@ def test_mod_wsgi_variables_become_options(root_apps):
 
 def test_mod_wsgi_option_table_matches_the_installed_mod_wsgi(root_apps):
     require_tool("apxs")
-    from warpdrive import mod_wsgi
+    from warpdrive.serve.servers import mod_wsgi_options
 
     src = root_apps.build("wsgi_slow", "mod_wsgi")
     express = Path(root_apps.env["WARPDRIVE_HOME"], "warpdrive+wsgi_slow/bin/mod_wsgi-express")
@@ -306,7 +306,7 @@ def test_mod_wsgi_option_table_matches_the_installed_mod_wsgi(root_apps):
         check=True,
         cwd=src,
     ).stdout
-    assert mod_wsgi.parse_help(text) == mod_wsgi.options()
+    assert mod_wsgi_options.parse_help(text) == mod_wsgi_options.options()
 
 
 def test_root_checks_what_mod_wsgi_user_cannot_read(root_apps):

@@ -17,10 +17,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import require_tool
 from tests.hostile import MARK, hostile
-from warpdrive import envfile, shell
-from warpdrive.paths import EnvRecord
+from tests.support import require_tool
+from warpdrive import envfile
+from warpdrive.env import activation
+from warpdrive.env.registry import EnvRecord
 
 
 def component():
@@ -82,7 +83,7 @@ def test_activation_code_carries_every_value_literally(name, root_parts, src):
     with tempfile.TemporaryDirectory() as tmp:
         for tool, (argv, script) in SHELLS.items():
             code = Path(tmp) / f"activate.{tool}"
-            code.write_text(shell.activate_code(record, "fish" if tool == "fish" else "bash"))
+            code.write_text(activation.activate_code(record, "fish" if tool == "fish" else "bash"))
             out = run_shell(argv, script, {**env, "CODE": str(code)}, tmp)
             active, after = out[:7], out[7:]
             assert active[:5] == [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from warpdrive.deps import BY_NAME, DependencySource, is_pinned
+from warpdrive.build.deps import BY_NAME, DependencySource, is_pinned
 
 CASES = [
     ("Django==5.2.19\n", True),
@@ -26,14 +26,14 @@ CASES = [
 @pytest.mark.parametrize(("text", "pinned"), CASES)
 def test_requirements_file(tmp_path, text, pinned):
     (tmp_path / "requirements.txt").write_text(text)
-    source = DependencySource(BY_NAME["requirements.txt"], tmp_path, "requirements.txt")
+    source = DependencySource(BY_NAME["requirements.txt"], tmp_path)
     assert is_pinned(source) is pinned
 
 
 def test_an_included_file_must_be_pinned_too(tmp_path):
     (tmp_path / "requirements.txt").write_text("a==1\n-r more.txt\n")
     (tmp_path / "more.txt").write_text("b>=2\n")
-    source = DependencySource(BY_NAME["requirements.txt"], tmp_path, "requirements.txt")
+    source = DependencySource(BY_NAME["requirements.txt"], tmp_path)
     assert not is_pinned(source)
     (tmp_path / "more.txt").write_text("b==2\n")
     assert is_pinned(source)
@@ -45,4 +45,4 @@ def test_an_included_file_must_be_pinned_too(tmp_path):
 )
 def test_lockfiles_are_pinned_projects_are_not(tmp_path, name, pinned):
     (tmp_path / name).write_text("")
-    assert is_pinned(DependencySource(BY_NAME[name], tmp_path, name)) is pinned
+    assert is_pinned(DependencySource(BY_NAME[name], tmp_path)) is pinned

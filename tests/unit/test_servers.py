@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_apache, require_tool
-from warpdrive import apache, appenv, context, servers
+from tests.conftest import require_apache
+from tests.support import require_tool
+from warpdrive import context
 from warpdrive.detect.spec import AppSpec, StaticMount
+from warpdrive.env import generations
 from warpdrive.errors import ServerNotInstallable
+from warpdrive.serve import apache, choice
+from warpdrive.serve.servers import SERVERS
 
 WSGI = AppSpec("wsgi", Path("/app"), "wsgi.py", module="wsgi", callable="application")
 STATIC = StaticMount("/static/", Path("/app/static"))
@@ -26,8 +30,8 @@ def ctx(tmp_path: Path, **env: str) -> context.Context:
 
 
 def predicted_and_built(c: context.Context) -> tuple[tuple, tuple]:
-    server, _, notes = servers.choose_server(c, WSGI)
-    return (server, notes), servers.build_server(c, WSGI)
+    server, _, notes = choice.choose_server(c, WSGI)
+    return (server, notes), choice.build_server(c, WSGI)
 
 
 def test_without_apxs_info_and_build_both_mean_gunicorn(tmp_path):
@@ -47,7 +51,7 @@ def test_with_apache_info_and_build_both_mean_mod_wsgi(tmp_path):
     c = ctx(tmp_path, PATH=os.environ["PATH"])
     predicted, built = predicted_and_built(c)
     assert predicted == built == ("mod_wsgi", [])
-    _, source, _ = servers.choose_server(c, WSGI)
+    _, source, _ = choice.choose_server(c, WSGI)
     assert (
         source == "default auto: build installs mod_wsgi (Apache and its development files found)"
     )
@@ -67,7 +71,7 @@ def test_without_the_server_program_auto_means_gunicorn_and_mod_wsgi_is_refused(
         "build installs gunicorn, not mod_wsgi (to get mod_wsgi: apt-get install apache2 "
     )
     with pytest.raises(ServerNotInstallable) as refused:
-        servers.build_server(c, WSGI, "mod_wsgi")
+        choice.build_server(c, WSGI, "mod_wsgi")
     assert refused.value.message == (
         f"server mod_wsgi (from --server) cannot be installed: Apache's server program "
         f"apache2 is missing (HTTPD={httpd} does not exist)"
@@ -130,11 +134,11 @@ def test_has_distribution_by_its_normalised_name(tmp_path):
     site = tmp_path / "lib/python3.11/site-packages"
     for name in ("dumb_init-1.2.5.post1.dist-info", "Django-5.2.8.dist-info"):
         (site / name).mkdir(parents=True)
-    assert appenv.has_distribution(tmp_path, "dumb-init")
-    assert appenv.has_distribution(tmp_path, "Dumb.Init")
-    assert appenv.has_distribution(tmp_path, "django")
-    assert not appenv.has_distribution(tmp_path, "dumb")
-    assert not appenv.has_distribution(tmp_path, "whitenoise")
+    assert generations.has_distribution(tmp_path, "dumb-init")
+    assert generations.has_distribution(tmp_path, "Dumb.Init")
+    assert generations.has_distribution(tmp_path, "django")
+    assert not generations.has_distribution(tmp_path, "dumb")
+    assert not generations.has_distribution(tmp_path, "whitenoise")
 
 
 @pytest.mark.parametrize(
@@ -149,4 +153,4 @@ def test_has_distribution_by_its_normalised_name(tmp_path):
 )
 def test_needed_packages(server, static, needed):
     spec = AppSpec(**{**WSGI.__dict__, "static": [STATIC] if static else []})
-    assert servers.needed_packages(server, spec) == needed
+    assert SERVERS[server].needed_packages(spec) == needed

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from warpdrive import context, sizing
+from warpdrive import context
+from warpdrive.serve import sizing
+from warpdrive.serve.servers import SERVERS
 
 MIB = 1024 * 1024
 
@@ -49,7 +51,7 @@ def test_v2_quota_and_memory(tmp_path):
     assert limits.cpus == 1.5
     assert limits.memory == 512 * MIB
     assert "cgroup v2 CPU quota 150000/100000" in limits.cpu_source
-    result = sizing.size(ctx(tmp_path), "gunicorn", limits)
+    result = SERVERS["gunicorn"].size(ctx(tmp_path), limits)
     assert (result.processes, result.threads) == (2, 5)
     assert result.source.startswith("processes from cgroup v2 CPU quota 150000/100000")
 
@@ -58,13 +60,13 @@ def test_v2_unlimited_uses_the_cpus_we_may_run_on(tmp_path):
     root, proc = v2(tmp_path, "max 100000", "max")
     limits = sizing.read_limits(root, proc, available_cpus=3)
     assert (limits.cpus, limits.memory) == (3.0, None)
-    assert sizing.size(ctx(tmp_path), "uwsgi", limits).processes == 3
+    assert SERVERS["uwsgi"].size(ctx(tmp_path), limits).processes == 3
 
 
 def test_v2_memory_limit_caps_processes(tmp_path):
     root, proc = v2(tmp_path, "800000 100000", str(300 * MIB))
     limits = sizing.read_limits(root, proc, available_cpus=32)
-    result = sizing.size(ctx(tmp_path), "mod_wsgi", limits)
+    result = SERVERS["mod_wsgi"].size(ctx(tmp_path), limits)
     assert result.processes == 2  # 300 MiB holds two 128 MiB processes, not eight
     assert "memory limit 300 MiB" in result.source
 
@@ -83,7 +85,7 @@ def test_v1_quota_and_memory(tmp_path):
     assert limits.cpus == 2.5
     assert limits.memory == 2048 * MIB
     assert "cgroup v1 CPU quota 250000/100000" in limits.cpu_source
-    assert sizing.size(ctx(tmp_path), "gunicorn", limits).processes == 3
+    assert SERVERS["gunicorn"].size(ctx(tmp_path), limits).processes == 3
 
 
 def test_v1_no_limits(tmp_path):
@@ -99,7 +101,7 @@ def test_v1_in_a_cgroup_namespace_reads_the_mount(tmp_path):
     write(proc, "4:memory:/outside/ns\n1:cpu:/outside/ns\n0::/")
     limits = sizing.read_limits(root, proc, available_cpus=4)
     assert (limits.cpus, limits.memory) == (0.5, 256 * MIB)
-    assert sizing.size(ctx(tmp_path), "gunicorn", limits).processes == 1
+    assert SERVERS["gunicorn"].size(ctx(tmp_path), limits).processes == 1
 
 
 def test_explicit_settings_win(tmp_path):
@@ -107,20 +109,20 @@ def test_explicit_settings_win(tmp_path):
     limits = sizing.read_limits(root, proc, available_cpus=1)
     c = ctx(tmp_path, WEB_CONCURRENCY="6", MOD_WSGI_THREADS="9")
     assert (
-        sizing.size(c, "mod_wsgi", limits).processes,
-        sizing.size(c, "mod_wsgi", limits).threads,
+        SERVERS["mod_wsgi"].size(c, limits).processes,
+        SERVERS["mod_wsgi"].size(c, limits).threads,
     ) == (6, 9)
     c = ctx(tmp_path, WEB_CONCURRENCY="6", MOD_WSGI_PROCESSES="3")
-    result = sizing.size(c, "mod_wsgi", limits)
+    result = SERVERS["mod_wsgi"].size(c, limits)
     assert result.processes == 3
     assert result.source.startswith("processes from env MOD_WSGI_PROCESSES")
-    assert sizing.size(c, "gunicorn", limits).processes == 6
+    assert SERVERS["gunicorn"].size(c, limits).processes == 6
 
 
 def test_waitress_is_one_process_with_all_the_threads(tmp_path):
     root, proc = v2(tmp_path, "200000 100000", "max")
-    result = sizing.size(
-        ctx(tmp_path), "waitress", sizing.read_limits(root, proc, available_cpus=4)
+    result = SERVERS["waitress"].size(
+        ctx(tmp_path), sizing.read_limits(root, proc, available_cpus=4)
     )
     assert (result.processes, result.threads) == (1, 10)
 
@@ -130,5 +132,5 @@ def test_bad_concurrency(tmp_path, value):
     from warpdrive.errors import BadSetting
 
     with pytest.raises(BadSetting) as info:
-        sizing.size(ctx(tmp_path, WEB_CONCURRENCY=value), "gunicorn")
+        SERVERS["gunicorn"].size(ctx(tmp_path, WEB_CONCURRENCY=value))
     assert info.value.message == f"WEB_CONCURRENCY={value!r} is not valid"

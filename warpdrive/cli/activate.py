@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from warpdrive import envs, paths, shell
+from warpdrive.env import activation, lifecycle, registry
 
 
 @click.command(
@@ -27,7 +27,7 @@ Examples:
 @click.option(
     "--shell",
     "shell_name",
-    type=click.Choice(shell.SHELLS),
+    type=click.Choice(activation.SHELLS),
     help="Shell dialect (default: from $SHELL).",
 )
 @click.option(
@@ -42,11 +42,13 @@ def activate(name: str | None, python: str | None, shell_name: str | None, rebin
     """
     src = None  # with a NAME, the current directory matters only to bind the environment
     if name is None:
-        src = paths.current_directory().resolve()
-        name = paths.name_for_directory(src)
-    record = envs.activate(paths.validate_name(name), src, python, rebind)
+        src = registry.current_directory().resolve()
+        name = registry.name_for_directory(src)
+    record = lifecycle.activate(registry.validate_name(name), src, python, rebind)
     sys.stdout.write(
-        shell.activate_code(record, shell_name or shell.detect_shell(), shell.running_command())
+        activation.activate_code(
+            record, shell_name or activation.detect_shell(), activation.running_command()
+        )
     )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from warpdrive import build as pipeline
-from warpdrive import servers
+from warpdrive.build import pipeline
+from warpdrive.serve.choice import SERVER_CHOICES
 
 
 @click.command(
@@ -17,7 +17,7 @@ Examples:
 """
 )
 @click.argument("directory", required=False, type=click.Path(file_okay=True))
-@click.option("--server", type=click.Choice(servers.SERVER_CHOICES), help="Server to install.")
+@click.option("--server", type=click.Choice(SERVER_CHOICES), help="Server to install.")
 def build(directory: str | None, server: str | None) -> None:
     """Install the app's dependencies and its server into its environment, run the
     build hooks and Django's collectstatic, and write the build record."""

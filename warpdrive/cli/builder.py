@@ -1,8 +1,13 @@
-"""`warpdrive builder build`: make the S2I builder and runtime images."""
+"""`warpdrive builder build`: make the S2I builder and runtime images. Two hidden
+commands print what the builder image's Dockerfile needs from the warpdrive it installs."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from warpdrive import pins
 
 
 @click.group(epilog="\b\nExample:\n  warpdrive builder build --python 3.13")
@@ -35,6 +40,24 @@ def build(python: str, base_image: str | None, tag: str | None, network: str) ->
     from warpdrive.images import builder as images
 
     images.build(python, base_image, tag, network)
+
+
+@builder.command(hidden=True)
+@click.argument("venv", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--cache-root", required=True, type=click.Path(path_type=Path))
+def wheelhouse(venv: Path, cache_root: Path) -> None:
+    """Print the wheelhouse under CACHE_ROOT that builds install the pinned servers
+    from for VENV's Python: the builder image fills it ahead of the first build."""
+    from warpdrive.build.deps.installer import wheelhouse_dir
+
+    click.echo(wheelhouse_dir(cache_root, venv))
+
+
+@builder.command("server-packages", hidden=True)
+@click.argument("servers", nargs=-1, required=True, type=click.Choice(list(pins.pins()["servers"])))
+def server_packages(servers: tuple[str, ...]) -> None:
+    """Print the pinned packages builds install for SERVERS, space-separated."""
+    click.echo(" ".join(r for server in servers for r in pins.server_requirements(server)))
 
 
 COMMANDS = [builder]

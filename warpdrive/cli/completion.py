@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from click.shell_completion import get_completion_class
 
-from warpdrive.shell import SHELLS
+from warpdrive.env.activation import SHELLS
 
 
 @click.command(
@@ -21,8 +21,10 @@ Examples:
 def completion(ctx: click.Context, shell: str) -> None:
     """Print the completion script for SHELL (commands, options and env names)."""
     root = ctx.find_root().command
-    complete = get_completion_class(shell)(root, {}, "warpdrive", "_WARPDRIVE_COMPLETE")
-    click.echo(complete.source())
+    completion_class = get_completion_class(shell)
+    if completion_class is None:  # click knows every shell SHELLS offers
+        raise click.UsageError(f"no completion for {shell}")
+    click.echo(completion_class(root, {}, "warpdrive", "_WARPDRIVE_COMPLETE").source())
 
 
 COMMANDS = [completion]

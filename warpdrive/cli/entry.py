@@ -21,17 +21,18 @@ def quick_activate(args: list[str]) -> bool:
         return False
     from pathlib import Path
 
-    from warpdrive import paths, shell
+    from warpdrive.env import activation, registry
     from warpdrive.errors import WarpdriveError
 
     try:
-        name = args[1] if len(args) == 2 else paths.name_for_directory(Path.cwd().resolve())
-        record = paths.read_env(paths.app_root_for(paths.validate_name(name)))
+        name = args[1] if len(args) == 2 else registry.name_for_directory(Path.cwd().resolve())
+        record = registry.read_record(registry.app_root_for(registry.validate_name(name)))
     except (WarpdriveError, OSError):
         return False
     if not record.exists or record.src is None or not record.src.is_dir():
         return False
-    sys.stdout.write(shell.activate_code(record, shell.detect_shell(), shell.running_command()))
+    code = activation.activate_code(record, activation.detect_shell(), activation.running_command())
+    sys.stdout.write(code)
     return True
 
 

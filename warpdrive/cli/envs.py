@@ -9,16 +9,18 @@ import subprocess
 
 import click
 
-from warpdrive import envs, output, paths
+from warpdrive import output
+from warpdrive.cli.main import json_option
+from warpdrive.env import lifecycle, registry
 from warpdrive.errors import CommandNotFound
 
 
 @click.command("list", epilog="\b\nExample:\n  warpdrive list --json")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@json_option
 def list_command(as_json: bool) -> None:
     """List the environments under WARPDRIVE_HOME; the active one is marked with *."""
-    active = envs.active_name()
-    records = paths.list_envs()
+    active = registry.active_name()
+    records = registry.list_environments()
     if as_json:
         rows = [
             {
@@ -33,7 +35,7 @@ def list_command(as_json: bool) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     if not records:
-        output.notice(f"no environments under {paths.warpdrive_home()}")
+        output.notice(f"no environments under {registry.warpdrive_home()}")
         return
     for r in records:
         mark = "*" if r.name == active else " "
@@ -44,7 +46,7 @@ def list_command(as_json: bool) -> None:
 @click.argument("name")
 def destroy(name: str) -> None:
     """Delete the environment NAME (never the active one)."""
-    removed = envs.destroy(name)
+    removed = registry.destroy(name)
     output.step(f"Removed {removed}")
 
 
@@ -52,12 +54,12 @@ def destroy(name: str) -> None:
 @click.option("--env", "name", metavar="NAME", help="Environment (default: the active one).")
 def shell(name: str | None) -> None:
     """Start an interactive shell inside an environment, in its source directory."""
-    record = envs.find(name)
+    record = registry.find(name)
     program = os.environ.get("SHELL") or shutil.which("bash") or "/bin/sh"
-    env = envs.activated_environ(record)
-    env["PS1"] = f"({paths.ENV_PREFIX}{record.name}) " + os.environ.get("PS1", r"\w \$ ")
+    environ = lifecycle.activated_environ(record)
+    environ["PS1"] = f"({registry.ENV_PREFIX}{record.name}) " + os.environ.get("PS1", r"\w \$ ")
     cwd = record.src if record.src and record.src.is_dir() else None
-    raise SystemExit(subprocess.run([program], env=env, cwd=cwd, check=False).returncode)
+    raise SystemExit(subprocess.run([program], env=environ, cwd=cwd, check=False).returncode)
 
 
 @click.command(
@@ -70,12 +72,12 @@ def shell(name: str | None) -> None:
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
 def exec_command(name: str | None, command: tuple[str, ...]) -> None:
     """Run COMMAND inside an environment (it replaces warpdrive)."""
-    record = envs.find(name)
-    env = envs.activated_environ(record)
-    program = shutil.which(command[0], path=env["PATH"])
+    record = registry.find(name)
+    environ = lifecycle.activated_environ(record)
+    program = shutil.which(command[0], path=environ["PATH"])
     if program is None:
-        raise CommandNotFound(command[0], env["PATH"])
-    os.execve(program, list(command), env)  # noqa: S606 - argv list, no shell
+        raise CommandNotFound(command[0], environ["PATH"])
+    os.execve(program, list(command), environ)  # noqa: S606 - argv list, no shell
 
 
 COMMANDS = [list_command, destroy, shell, exec_command]

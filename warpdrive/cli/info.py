@@ -4,64 +4,92 @@ from __future__ import annotations
 
 import json
 import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import click
 
-from warpdrive import context, detect, record, servers
+from warpdrive import context, detect
+from warpdrive.build import record
+from warpdrive.cli.main import json_option
+from warpdrive.detect.spec import AppSpec
+from warpdrive.serve import launch as launches
+from warpdrive.serve.choice import SERVER_CHOICES
+from warpdrive.serve.launch import LaunchPlan
 
 
-def gather(src: str | None, server: str | None, port: int | None) -> dict:
+@dataclass(frozen=True)
+class Info:
+    """What `info` shows: the app as detected (or recorded) and the launch plan."""
+
+    spec: AppSpec
+    spec_from: str  # "from the build record" or "detected now"
+    src: Path
+    app_root: Path
+    has_env: bool
+    built: bool
+    launch: LaunchPlan
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "spec_from": self.spec_from,
+            "src": str(self.src),
+            "app_root": str(self.app_root),
+            "has_env": self.has_env,
+            "built": self.built,
+            "spec": self.spec.to_json(),
+            "launch": self.launch.to_json(),
+        }
+
+
+def gather(src: str | None, server: str | None, port: int | None) -> Info:
     ctx = context.resolve(src)
     known = record.recorded_spec(ctx) if ctx.built else None
     spec = known or detect.detect(ctx)
-    launch = servers.plan(ctx, spec, server, port)
-    return {
-        "spec_from": "from the build record" if known else "detected now",
-        "src": str(ctx.src),
-        "app_root": str(ctx.app_root),
-        "has_env": ctx.has_env,
-        "built": ctx.built,
-        "spec": spec.to_json(),
-        "launch": launch.to_json(),
-    }
+    return Info(
+        spec,
+        "from the build record" if known else "detected now",
+        ctx.src,
+        ctx.app_root,
+        ctx.has_env,
+        ctx.built,
+        launches.plan(ctx, spec, server, port),
+    )
 
 
-def render(data: dict) -> str:
-    spec, launch = data["spec"], data["launch"]
+def render(info: Info) -> str:
+    spec, launch = info.spec, info.launch
     rows = [
-        ("source root", data["src"]),
-        ("app home", spec["app_home"]),
-        ("kind", f"{spec['kind']} ({spec['detected_by']}; {data['spec_from']})"),
-        ("entry point", spec["entry"]),
+        ("source root", str(info.src)),
+        ("app home", str(spec.app_home)),
+        ("kind", f"{spec.kind} ({spec.detected_by}; {info.spec_from})"),
+        ("entry point", spec.entry),
     ]
-    rows += [("static", f"{m['url']} -> {m['directory']}") for m in spec["static"]] or [
-        ("static", "none")
-    ]
-    if spec["django"] and spec["django"].get("ok"):
-        d = spec["django"]
+    rows += [("static", f"{m.url} -> {m.directory}") for m in spec.static] or [("static", "none")]
+    django = spec.django
+    if django and django.ok:
         rows += [
             (
                 "django",
-                f"{d['django_version'] or 'version unknown'}, settings {d['settings_module']}, "
-                f"database {d['database_engine']}",
+                f"{django.django_version or 'version unknown'}, settings "
+                f"{django.settings_module}, database {django.database_engine}",
             )
         ]
     rows += [
-        ("server", f"{launch['server']} ({launch['server_source']})"),
-        ("port", str(launch["port"])),
+        ("server", f"{launch.server} ({launch.server_source})"),
+        ("port", str(launch.port)),
     ]
-    if launch["sizing"]:
-        s = launch["sizing"]
-        rows.append(
-            ("sizing", f"{s['processes']} processes x {s['threads']} threads ({s['source']})")
-        )
-    built = "built" if data["built"] else "not built yet: run warpdrive build"
+    if launch.sizing:
+        s = launch.sizing
+        rows.append(("sizing", f"{s.processes} processes x {s.threads} threads ({s.source})"))
+    built = "built" if info.built else "not built yet: run warpdrive build"
     rows += [
-        ("app root", f"{data['app_root']} ({built})"),
-        ("argv", shlex.join(launch["argv"])),
-        ("server argv", shlex.join(launch["server_argv"])),
+        ("app root", f"{info.app_root} ({built})"),
+        ("argv", shlex.join(launch.argv)),
+        ("server argv", shlex.join(launch.server_argv)),
     ]
-    rows += [("note", n) for n in spec["notes"] + launch["notes"]]
+    rows += [("note", n) for n in spec.notes + launch.notes]
     return "\n".join(f"{k + ':':<13} {v}" for k, v in rows)
 
 
@@ -74,16 +102,14 @@ Examples:
 """
 )
 @click.argument("directory", required=False, type=click.Path(file_okay=True))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-@click.option(
-    "--server", type=click.Choice(servers.SERVER_CHOICES), help="Server type to plan for."
-)
+@json_option
+@click.option("--server", type=click.Choice(SERVER_CHOICES), help="Server type to plan for.")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port to plan for.")
 def info(directory: str | None, as_json: bool, server: str | None, port: int | None) -> None:
     """Show the detected app (kind, entry point, static mounts), the server, and the
     exact argv `warpdrive start` would exec, without running anything."""
-    data = gather(directory, server, port)
-    click.echo(json.dumps(data, indent=2) if as_json else render(data))
+    found = gather(directory, server, port)
+    click.echo(json.dumps(found.to_json(), indent=2) if as_json else render(found))
 
 
 plan = click.Command(

@@ -8,7 +8,8 @@ import sys
 
 import click
 
-from warpdrive import __version__, output, paths
+from warpdrive import __version__, output
+from warpdrive.env import registry
 from warpdrive.errors import WarpdriveError
 
 # Command name -> the module under warpdrive.cli that defines it. Only the module of
@@ -42,7 +43,7 @@ def log_unexpected(exc: BaseException) -> str:
     import datetime  # here, not at the top: every command's start-up pays for imports
     import traceback
 
-    log_dir = paths.warpdrive_home() / "logs"
+    log_dir = registry.warpdrive_home() / "logs"
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
         path = log_dir / "warpdrive.log"
@@ -54,9 +55,26 @@ def log_unexpected(exc: BaseException) -> str:
         return "(no log: WARPDRIVE_HOME is not writable)"
 
 
+def remember_json(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.ensure_object(dict)["json"] = value
+    return value
+
+
+# `--json` for the commands whose output is for machines. The group reads what it
+# recorded: a failure of such a command is a JSON object on stdout as well.
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    callback=remember_json,
+    help="Print JSON for machines (an error too).",
+)
+
+
 class WarpdriveGroup(click.Group):
-    """Renders WarpdriveError as `error:`/`hint:` lines and the documented exit status;
-    loads each command's module when that command is asked for."""
+    """Renders WarpdriveError as `error:`/`hint:` lines (and, for a `--json` command, as
+    JSON on stdout) with the documented exit status; loads each command's module when
+    that command is asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMAND_MODULES)
@@ -75,9 +93,13 @@ class WarpdriveGroup(click.Group):
             except FileNotFoundError:
                 # Every relative path, the current directory's own included, fails once
                 # that directory is deleted: say that rather than report a bug.
-                paths.current_directory()
+                registry.current_directory()
                 raise
         except WarpdriveError as exc:
+            if ctx.obj and ctx.obj.get("json"):
+                import json
+
+                click.echo(json.dumps({"error": exc.to_json()}, indent=2))
             output.error(exc.message, exc.hint)
             ctx.exit(exc.exit_status)
         except click.UsageError as exc:

@@ -17,9 +17,10 @@ def choose_ca_bundle(flag: str | None, environ) -> Path | None:
     """--ca-bundle, else the bundle the installers here are told to trust."""
     name, value = "--ca-bundle", flag
     if value is None:
-        name, value = next(((k, environ[k]) for k in CA_VARIABLES if environ.get(k)), (None, None))
-    if value is None:
-        return None
+        found = [(k, environ[k]) for k in CA_VARIABLES if environ.get(k)]
+        if not found:
+            return None
+        name, value = found[0]
     path = Path(value)
     if not path.is_file():
         raise BadSetting(name, value, "an existing file of PEM certificates")

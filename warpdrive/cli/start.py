@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from warpdrive import servers
-from warpdrive import start as launcher
+from warpdrive.serve import pipeline as launcher
+from warpdrive.serve.choice import SERVER_CHOICES
 
 
 @click.command(
@@ -17,7 +17,7 @@ Examples:
 """
 )
 @click.argument("directory", required=False, type=click.Path(file_okay=True))
-@click.option("--server", type=click.Choice(servers.SERVER_CHOICES), help="Server type.")
+@click.option("--server", type=click.Choice(SERVER_CHOICES), help="Server type.")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default $PORT or 8080).")
 @click.option("--dry-run", is_flag=True, help="Print the argv that would be exec'd, and exit.")
 def start(directory: str | None, server: str | None, port: int | None, dry_run: bool) -> None:

@@ -1,7 +1,8 @@
 """Detection: the ordered table of detectors (README.md, "How detection works"); the
 first match wins.
 
-Each detector is a module with KIND, LOOKS_FOR (for the no-app error), NEEDS (for the
+Each detector is a module with KIND, READS (the files and settings it reads: the build
+record's fingerprint and the no-app error come from these), NEEDS (for the
 explicit-mode error) and `detect(ctx) -> AppSpec | None`. An explicit mode runs only
 its own detector.
 """
@@ -10,15 +11,52 @@ from __future__ import annotations
 
 from warpdrive.context import Context
 from warpdrive.detect import django, gunicorn_config, paste, python, shell, wsgi
-from warpdrive.detect.spec import AppSpec, StaticMount
+from warpdrive.detect.spec import AppSpec, Reads, StaticMount
 from warpdrive.errors import BadSetting, ModeNotMatched, NoAppFound
 
 DETECTORS = (gunicorn_config, shell, python, django, paste, wsgi)
 MODES = ("auto", *(d.KIND for d in DETECTORS if d is not gunicorn_config))
+# What detection reads besides the detectors: the mode, the static mount settings, where
+# the app home is, and pyproject.toml for [tool.warpdrive].
+READS = Reads(
+    files={"pyproject.toml": ""},
+    settings=(
+        "WARPDRIVE_DEPLOY_MODE",
+        "WARPDRIVE_STATIC_URL",
+        "WARPDRIVE_STATIC_ROOT",
+        "APP_HOME",
+        "WARPDRIVE_APP_HOME",
+    ),
+)
+ALL_READS = (*(d.READS for d in DETECTORS), READS)
+
+
+def declared_files() -> list[str]:
+    """Every file glob a detector declares, relative to the app home."""
+    return list(dict.fromkeys(g for r in ALL_READS for g in r.files))
+
+
+def declared_settings() -> list[str]:
+    return list(dict.fromkeys(s for r in ALL_READS for s in r.settings))
+
+
+def found_files(spec: AppSpec) -> list[str]:
+    """File globs that what detection found adds (a Django settings package)."""
+    return [g for r in ALL_READS if r.found is not None for g in r.found(spec)]
 
 
 def looked_for() -> list[str]:
-    return [item for d in DETECTORS for item in d.LOOKS_FOR] + ["APP_MODULE"]
+    """The detectors' files with what each must hold, in table order; files wanted for
+    the same thing side by side are one item (`wsgi.py or wsgi/__init__.py (...)`)."""
+    items: list[tuple[list[str], str]] = []
+    for detector in DETECTORS:
+        for glob, wanted in detector.READS.files.items():
+            if items and wanted and items[-1][1] == wanted:
+                items[-1][0].append(glob)
+            else:
+                items.append(([glob], wanted))
+    named = [f"{' or '.join(globs)} ({wanted})" if wanted else globs[0] for globs, wanted in items]
+    return named + [s for d in DETECTORS for s in d.READS.names_app]
 
 
 def detect(ctx: Context) -> AppSpec:
@@ -44,14 +82,23 @@ def configured_static(ctx: Context) -> list[StaticMount]:
     """A static mount set by the user for any WSGI kind (Django's comes from settings)."""
     url = ctx.setting("WARPDRIVE_STATIC_URL", key="static-url")
     root = ctx.setting("WARPDRIVE_STATIC_ROOT", key="static-root")
-    if not url and not root:
+    if url is not None and root is None:
+        raise BadSetting(url.name, url.value, "it together with WARPDRIVE_STATIC_ROOT")
+    if root is not None and url is None:
+        raise BadSetting(root.name, root.value, "it together with WARPDRIVE_STATIC_URL")
+    if url is None or root is None:
         return []
-    if not (url and root):
-        missing = "WARPDRIVE_STATIC_ROOT" if url else "WARPDRIVE_STATIC_URL"
-        given = url or root
-        raise BadSetting(given.name, given.value, f"it together with {missing}")
     prefix = "/" + url.value.strip("/") + "/"
     return [StaticMount(prefix, (ctx.app_home / root.value).resolve())]
 
 
-__all__ = ["DETECTORS", "MODES", "AppSpec", "detect", "looked_for"]
+__all__ = [
+    "DETECTORS",
+    "MODES",
+    "AppSpec",
+    "declared_files",
+    "declared_settings",
+    "detect",
+    "found_files",
+    "looked_for",
+]

@@ -4,19 +4,33 @@ a subprocess of the app's own Python (never by reading their text)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from warpdrive import output
+from warpdrive import output, proc
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
-from warpdrive.detect.spec import AppSpec, StaticMount
+from warpdrive.detect.spec import AppSpec, DjangoFacts, Reads, StaticMount
 from warpdrive.errors import SettingsImportFailed
 
 KIND = "django"
-LOOKS_FOR = ["manage.py (with a settings module)"]
+
+
+def settings_package(spec: AppSpec) -> tuple[str, ...]:
+    """Every .py file of the settings module's package: editing any may change the facts."""
+    module = spec.django.settings_module if spec.django else ""
+    if not module:
+        return ()
+    package = module.split(".")[:-1]
+    return ("/".join([*package, "**", "*.py"]),)
+
+
+READS = Reads(
+    files={"manage.py": "with a settings module"},
+    settings=("APP_MODULE", "DJANGO_SETTINGS_MODULE"),
+    found=settings_package,
+)
 NEEDS = "manage.py and a Django settings module"
 
 PROBE = Path(__file__).with_name("django_probe.py")
@@ -37,13 +51,13 @@ def module_file_exists(app_home: Path, module: str) -> bool:
     return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
 
 
-def probe(ctx: Context, module: str) -> dict:
+def probe(ctx: Context, module: str) -> dict[str, Any]:
     """Import the settings in the app's Python; the app's traceback goes to stderr."""
     env = {k: v for k, v in ctx.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     with tempfile.TemporaryDirectory(prefix="warpdrive-probe-") as tmp:
         out = Path(tmp) / "facts.json"
         argv = [str(ctx.app_python), "-I", str(PROBE), str(ctx.app_home), module, str(out)]
-        subprocess.run(argv, env=env, cwd=ctx.app_home, stdout=sys.stderr, timeout=120, check=False)
+        proc.run_passthrough(argv, env, ctx.app_home, timeout=120)
         try:
             return json.loads(out.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -72,29 +86,30 @@ def detect(ctx: Context) -> AppSpec | None:
             f"the app's environment is not built yet: settings were imported with "
             f"warpdrive's own Python ({ctx.app_python})"
         )
-    facts = probe(ctx, module)
-    if not facts["ok"]:
-        if facts.get("missing_module") and not ctx.built:
-            # Before the first build the app's dependencies are simply not there yet.
-            notes.append(
-                f"settings need modules that are not installed yet ({facts['error']}); "
-                "static files, WSGI application and database are known after `warpdrive build`"
-            )
-            facts = {"ok": False, "settings_module": module, "wsgi_application": None}
-        else:
-            raise SettingsImportFailed(module, str(ctx.app_python), facts["error"], "")
-    elif facts["source"] != "django.conf.settings":
-        notes.append(f"read from {facts['source']}: Django's defaults are not applied")
+    read = probe(ctx, module)
+    if read["ok"]:
+        facts = DjangoFacts.from_json(read)
+        if facts.source != "django.conf.settings":
+            notes.append(f"read from {facts.source}: Django's defaults are not applied")
+    elif read.get("missing_module") and not ctx.built:
+        # Before the first build the app's dependencies are simply not there yet.
+        notes.append(
+            f"settings need modules that are not installed yet ({read['error']}); "
+            "static files, WSGI application and database are known after `warpdrive build`"
+        )
+        facts = DjangoFacts(ok=False, settings_module=module)
+    else:
+        raise SettingsImportFailed(module, str(ctx.app_python), read["error"], "")
 
-    wsgi_app = facts.get("wsgi_application") or module.rpartition(".")[0] + ".wsgi.application"
+    wsgi_app = facts.wsgi_application or module.rpartition(".")[0] + ".wsgi.application"
     wsgi_module, _, wsgi_callable = wsgi_app.rpartition(".")
     static = []
-    if facts.get("staticfiles") and (facts.get("static_url") or "").startswith("/"):
-        root = facts.get("static_root")
+    if facts.staticfiles and facts.static_url and facts.static_url.startswith("/"):
+        root = facts.static_root
         if not root:
             root = str(ctx.app_root / "static")
             notes.append(f"STATIC_ROOT is not set: warpdrive supplies {root}")
-        static.append(StaticMount(facts["static_url"], Path(root)))
+        static.append(StaticMount(facts.static_url, Path(root)))
     return AppSpec(
         KIND,
         ctx.app_home,

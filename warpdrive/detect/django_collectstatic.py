@@ -15,14 +15,14 @@ def main():
     sys.path.insert(0, app_home)
     os.chdir(app_home)
     os.environ["DJANGO_SETTINGS_MODULE"] = module
-    import django
-    from django.conf import settings
+    import django  # type: ignore[import-not-found]
+    from django.conf import settings  # type: ignore[import-not-found]
 
     if supplied_root:
         # Set before setup, so the user's settings file needs no edit.
         settings.STATIC_ROOT = supplied_root
     django.setup()
-    from django.core.management import call_command
+    from django.core.management import call_command  # type: ignore[import-not-found]
 
     call_command("collectstatic", "--noinput", verbosity=1)
 

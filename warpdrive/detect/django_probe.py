@@ -21,11 +21,11 @@ def app_traceback(exc, app_home):
 
 def read_settings(module):
     try:
-        import django
+        import django  # type: ignore[import-not-found]
     except ImportError:
         django = None
     if django is not None:
-        from django.conf import settings
+        from django.conf import settings  # type: ignore[import-not-found]
 
         settings.INSTALLED_APPS  # noqa: B018 - touching a setting imports the module
         return settings, "django.conf.settings", django.get_version()

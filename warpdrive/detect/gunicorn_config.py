@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
-from warpdrive.detect.spec import AppSpec
+from warpdrive.detect.spec import AppSpec, Reads
 
 KIND = "gunicorn-config"
-LOOKS_FOR = ["gunicorn.conf.py (setting wsgi_app)"]
+READS = Reads(files={"gunicorn.conf.py": "setting wsgi_app"})
 NEEDS = "gunicorn.conf.py that sets wsgi_app"
 
 

@@ -7,10 +7,10 @@ import configparser
 from warpdrive import output
 from warpdrive.context import Context
 from warpdrive.detect.entry import entry_file
-from warpdrive.detect.spec import AppSpec
+from warpdrive.detect.spec import AppSpec, Reads
 
 KIND = "paste"
-LOOKS_FOR = ["paste.ini ([app:main])"]
+READS = Reads(files={"paste.ini": "[app:main]"}, settings=("WARPDRIVE_PASTE_INI", "APP_MODULE"))
 NEEDS = "paste.ini with an [app:main] section"
 
 

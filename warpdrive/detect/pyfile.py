@@ -38,10 +38,15 @@ def string_call_argument(tree: ast.Module, method: str, first: str) -> str | Non
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == method
             and len(node.args) >= 2
-            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2])
-            and node.args[0].value == first
         ):
-            return node.args[1].value
+            key, value = node.args[:2]
+            if (
+                isinstance(key, ast.Constant)
+                and key.value == first
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+            ):
+                return value.value
     return None
 
 

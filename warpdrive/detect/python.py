@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from warpdrive.context import Context
 from warpdrive.detect.entry import entry_file
-from warpdrive.detect.spec import AppSpec
+from warpdrive.detect.spec import AppSpec, Reads
 
 KIND = "python"
-LOOKS_FOR = ["app.py"]
+READS = Reads(files={"app.py": ""}, settings=("APP_FILE", "APP_MODULE"))
 NEEDS = "app.py (or APP_FILE)"
 
 

@@ -7,10 +7,10 @@ import os
 from warpdrive import output
 from warpdrive.context import Context
 from warpdrive.detect.entry import entry_file
-from warpdrive.detect.spec import AppSpec
+from warpdrive.detect.spec import AppSpec, Reads
 
 KIND = "shell"
-LOOKS_FOR = ["app.sh (executable)"]
+READS = Reads(files={"app.sh": "executable"}, settings=("APP_SCRIPT", "APP_MODULE"))
 NEEDS = "executable app.sh (or APP_SCRIPT)"
 
 

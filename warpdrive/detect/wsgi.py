@@ -8,11 +8,19 @@ import re
 
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
-from warpdrive.detect.spec import AppSpec
+from warpdrive.detect.spec import AppSpec, Reads
 from warpdrive.errors import BadSetting
 
 KIND = "wsgi"
-LOOKS_FOR = ["wsgi.py or wsgi/__init__.py (defining application)", "setup.py (its project name)"]
+READS = Reads(
+    files={
+        "wsgi.py": "defining application",
+        "wsgi/__init__.py": "defining application",
+        "setup.py": "its project name",
+    },
+    settings=("APP_MODULE",),
+    names_app=("APP_MODULE",),
+)
 NEEDS = "wsgi.py defining application (or APP_MODULE)"
 
 _MODULE = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*\Z")

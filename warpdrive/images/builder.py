@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -100,7 +99,7 @@ def build(
             )
             for event in stream:
                 if "stream" in event:
-                    sys.stderr.write(event["stream"])
+                    output.passthrough(event["stream"])
                 elif "error" in event:
                     raise ImageBuildFailed(name, event["error"].strip())
             built.append(name)

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import socket
-import subprocess
-import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from warpdrive import envfile, output, paths
+from warpdrive import envfile, output, proc
+from warpdrive.env import registry
 from warpdrive.errors import (
     AssembleFailed,
     BuilderImageMissing,
@@ -68,21 +69,11 @@ def git_labels(src: Path) -> dict[str, str]:
     fields = {"id": "%H", "author": "%an <%ae>", "date": "%ad", "message": "%s"}
     labels = {}
     for key, fmt in fields.items():
-        result = subprocess.run(
-            ["git", "-C", str(src), "log", "-1", f"--format={fmt}"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
+        result = proc.capture(["git", "-C", str(src), "log", "-1", f"--format={fmt}"])
+        if not result.ok:
             return {}
         labels[f"io.openshift.s2i.build.commit.{key}"] = result.stdout.strip()
-    ref = subprocess.run(
-        ["git", "-C", str(src), "rev-parse", "--abbrev-ref", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    ref = proc.capture(["git", "-C", str(src), "rev-parse", "--abbrev-ref", "HEAD"]).stdout.strip()
     if ref:
         labels["io.openshift.s2i.build.commit.ref"] = ref
     return labels
@@ -117,11 +108,15 @@ def save_artifacts(client, image, scripts: str, network: str, target: Path) -> P
 
 
 def send(sock, path: Path) -> None:
-    raw = sock._sock  # the socket under the SDK's SocketIO wrapper
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            raw.sendall(chunk)
-    raw.shutdown(socket.SHUT_WR)
+    """Write the file to the attach connection, then half-close it: end of input for
+    the script reading stdin. The SDK hands the connection back wrapped in a file
+    object; a socket made on a duplicate of its descriptor gives sendall() and
+    shutdown(), which act on the connection itself (closing the duplicate does not)."""
+    with socket.socket(fileno=os.dup(sock.fileno())) as raw:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                raw.sendall(chunk)
+        raw.shutdown(socket.SHUT_WR)
 
 
 @dataclass
@@ -129,7 +124,7 @@ class Image:
     """An image taking part in the build, with what its config and labels say."""
 
     name: str
-    obj: object
+    obj: Any  # the docker SDK's Image
     config: dict
 
     @property
@@ -178,8 +173,7 @@ def run_script(client, image: Image, command: str, env: dict[str, str], network:
         last = ""
         for chunk in container.logs(stream=True, follow=True):
             text = chunk.decode("utf-8", "replace")
-            sys.stderr.write(text)
-            sys.stderr.flush()
+            output.passthrough(text)
             last = (last + text).rstrip("\n").rpartition("\n")[2] or last
         status = container.wait()["StatusCode"]
     except BaseException:
@@ -234,7 +228,7 @@ def build(req: S2IRequest) -> str:
     if not src.is_dir():
         raise SourceNotDirectory(src)
     # Image names must be lower case; directory names need not be.
-    name = req.image or f"warpdrive-{paths.name_for_directory(src).lower()}"
+    name = req.image or f"warpdrive-{registry.name_for_directory(src).lower()}"
     repo, tag = split_tag(name)
     client = engine.connect()
     builder = find_image(client, req.builder, "builder")
@@ -359,8 +353,8 @@ def image_metadata_labels(container) -> dict[str, str]:
     except NotFound:
         return {}
     with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
-        member = tar.getmembers()[0]
-        data = json.loads(tar.extractfile(member).read() or b"{}")
+        member = tar.extractfile(tar.getmembers()[0])
+        data = json.loads((member.read() if member else b"") or b"{}")
     labels = {}
     for item in data.get("labels", []):
         labels.update(item)

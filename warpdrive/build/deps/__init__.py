@@ -69,7 +69,6 @@ CHOICES = (*BY_NAME, "none")
 class DependencySource:
     format: Format
     app_home: Path
-    chosen_by: str
     # The app's own project (setup.py / pyproject.toml), installed after a requirements
     # list as OpenShift's Python builder does; None when there is none or it is off.
     project: Format | None = None
@@ -143,20 +142,20 @@ def choose(ctx: Context) -> DependencySource | None:
         fmt = BY_NAME[explicit.value]
         if not (home / fmt.name).is_file():
             raise DependencyFileMissing(explicit.name, explicit.value, home)
-        return DependencySource(fmt, home, explicit.source)
+        return DependencySource(fmt, home)
     lists = [f for f in FORMATS if f.is_list and f.present(home)]
     if len(lists) > 1:
         raise SeveralDependencyFormats(home, [f.name for f in lists])
     if lists and lists[0].name == "requirements.txt":
-        return DependencySource(lists[0], home, lists[0].name, own_project(ctx))
+        return DependencySource(lists[0], home, own_project(ctx))
     if lists:
         # A lockfile already holds the project's dependencies (poetry.lock and uv.lock
         # belong to the project's own pyproject.toml).
-        return DependencySource(lists[0], home, lists[0].name)
+        return DependencySource(lists[0], home)
     if (home / "Pipfile").is_file():
         raise PipfileNotLocked(home)
     project = own_project(ctx)
-    return DependencySource(project, home, project.name) if project else None
+    return DependencySource(project, home) if project else None
 
 
 def install_arguments(source: DependencySource, work: Path, uv: str | None) -> list[str]:
@@ -169,7 +168,7 @@ def install_arguments(source: DependencySource, work: Path, uv: str | None) -> l
     if name in ("pyproject.toml", "setup.py"):
         # Editable: the app runs from its source, so code changes need no reinstall.
         return ["-e", str(home)]
-    from warpdrive.deps import lockfiles  # packaging: only for lockfiles
+    from warpdrive.build.deps import lockfiles  # packaging: only for lockfiles
 
     if name == "Pipfile.lock":
         lines = lockfiles.pipfile_lock(home / name)

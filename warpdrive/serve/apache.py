@@ -15,10 +15,11 @@ from __future__ import annotations
 import ast
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from warpdrive import proc
 
 APXS_NAMES = ("apxs", "apxs2")
 # What `apt-get install` needs on Debian for each missing part.
@@ -51,17 +52,9 @@ def find_apxs(environ: dict[str, str]) -> str | None:
 @cache
 def query_apxs(apxs: str) -> Layout | None:
     """One apxs run (a Perl script) per process: it prints the values `;;`-separated."""
-    try:
-        result = subprocess.run(
-            [apxs, "-q", "SBINDIR", "BINDIR", "PROGNAME"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return None
+    result = proc.capture([apxs, "-q", "SBINDIR", "BINDIR", "PROGNAME"])
     values = result.stdout.strip().split(";;")
-    if result.returncode != 0 or len(values) != 3 or not values[2]:
+    if not result.ok or len(values) != 3 or not values[2]:
         return None
     return Layout(*values)
 
@@ -88,8 +81,9 @@ def installed_layout(venv: Path) -> Layout | None:
             bindir = str(config.parents[2] / "mod_wsgi_packages" / "httpd" / "bin")
             values.update(SBINDIR=bindir, BINDIR=bindir)
         parts = [values.get(name) for name in ("SBINDIR", "BINDIR", "PROGNAME")]
-        if all(isinstance(part, str) for part in parts) and parts[2]:
-            return Layout(*parts)
+        texts = [part for part in parts if isinstance(part, str)]
+        if len(texts) == len(parts) and texts[2]:
+            return Layout(*texts)
     return None
 
 

@@ -8,11 +8,14 @@ before this runs, and is quoted all the same.
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from pathlib import Path
 
-from warpdrive.paths import ENV_PREFIX, EnvRecord
+from warpdrive.env.registry import ENV_PREFIX, EnvRecord
+
+TYPE_CHECKING = False  # not `typing`'s: activate runs in every new shell, which pays for imports
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 SHELLS = ("bash", "zsh", "fish")
 # Variables activation sets; deactivate puts back whatever each held before.
@@ -26,8 +29,19 @@ VARIABLES = (
 )
 
 
-def detect_shell(environ=os.environ) -> str:
+def detect_shell(environ: Mapping[str, str] = os.environ) -> str:
     return "fish" if Path(environ.get("SHELL", "")).name == "fish" else "bash"
+
+
+# shlex.quote's rule written out: importing shlex would cost every new shell a module
+# (a test holds the two equal).
+_POSIX_SAFE = frozenset("%+,-./0123456789:=@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
+
+
+def posix_quote(value: str) -> str:
+    if value and _POSIX_SAFE.issuperset(value):
+        return value
+    return "'" + value.replace("'", "'\"'\"'") + "'"
 
 
 def fish_quote(value: str) -> str:
@@ -35,23 +49,23 @@ def fish_quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _comment(env: EnvRecord) -> str:
+def _comment(record: EnvRecord) -> str:
     # A comment ends at a line break, so one in it would end it early and leave the
     # rest to run as code (names are validated and hold none; the code must not rely
     # on that).
-    text = "# warpdrive: activate " + ENV_PREFIX + env.name
+    text = "# warpdrive: activate " + ENV_PREFIX + record.name
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
-def activation_values(env: EnvRecord) -> dict[str, str | None]:
+def activation_values(record: EnvRecord) -> dict[str, str | None]:
     """The variables as activation sets them; None means unset."""
     return {
-        "VIRTUAL_ENV": str(env.app_root),
-        "VIRTUAL_ENV_PROMPT": ENV_PREFIX + env.name,
+        "VIRTUAL_ENV": str(record.app_root),
+        "VIRTUAL_ENV_PROMPT": ENV_PREFIX + record.name,
         "PYTHONHOME": None,
-        "WARPDRIVE_ENV_NAME": env.name,
-        "WARPDRIVE_APP_ROOT": str(env.app_root),
-        "WARPDRIVE_SRC_ROOT": str(env.src),
+        "WARPDRIVE_ENV_NAME": record.name,
+        "WARPDRIVE_APP_ROOT": str(record.app_root),
+        "WARPDRIVE_SRC_ROOT": str(record.src),
     }
 
 
@@ -65,19 +79,20 @@ def running_command(argv0: str | None = None) -> str | None:
     return os.path.abspath(argv0)
 
 
-def activate_code(env: EnvRecord, shell: str, command: str | None = None) -> str:
+def activate_code(record: EnvRecord, shell: str, command: str | None = None) -> str:
     """`command` is the warpdrive that prints the code: activation first deactivates
     any other virtualenv (as venv's own activate does), which hides a warpdrive
-    installed in that virtualenv; then its directory goes on PATH after the env's."""
-    return _fish(env, command) if shell == "fish" else _posix(env, command)
+    installed in that virtualenv; then its directory goes on PATH after the
+    environment's."""
+    return _fish(record, command) if shell == "fish" else _posix(record, command)
 
 
-def _posix(env: EnvRecord, command: str | None) -> str:
+def _posix(record: EnvRecord, command: str | None) -> str:
     """For bash and zsh (both read this dialect)."""
-    q = shlex.quote
-    env_bin = q(str(env.app_root / "bin"))
+    q = posix_quote
+    venv_bin = q(str(record.app_root / "bin"))
     lines = [
-        _comment(env),
+        _comment(record),
         "typeset -f deactivate >/dev/null 2>&1 && deactivate",
         '_warpdrive_old_PATH="$PATH"',
     ]
@@ -86,19 +101,19 @@ def _posix(env: EnvRecord, command: str | None) -> str:
             f'if [ "${{{var}+set}}" = set ]; then _warpdrive_old_{var}="${var}"; '
             f"_warpdrive_had_{var}=1; else _warpdrive_had_{var}=; fi"
         )
-    for var, value in activation_values(env).items():
+    for var, value in activation_values(record).items():
         lines.append(f"unset {var}" if value is None else f"export {var}={q(value)}")
     lines += [
-        f'export PATH={env_bin}:"$PATH"',
+        f'export PATH={venv_bin}:"$PATH"',
     ]
     if command:
         lines += [
             "hash -r 2>/dev/null || true",
             f'[ "$(command -v warpdrive)" = {q(command)} ] || '
-            f'export PATH={env_bin}:{q(os.path.dirname(command))}:"$_warpdrive_old_PATH"',
+            f'export PATH={venv_bin}:{q(os.path.dirname(command))}:"$_warpdrive_old_PATH"',
         ]
     lines += [
-        f'PS1={q("(" + ENV_PREFIX + env.name + ") ")}"${{PS1-}}"',
+        f'PS1={q("(" + ENV_PREFIX + record.name + ") ")}"${{PS1-}}"',
         "deactivate () {",
         '    PATH="$_warpdrive_old_PATH"; export PATH; unset _warpdrive_old_PATH',
     ]
@@ -117,31 +132,31 @@ def _posix(env: EnvRecord, command: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _fish(env: EnvRecord, command: str | None) -> str:
+def _fish(record: EnvRecord, command: str | None) -> str:
     q = fish_quote
-    env_bin = q(str(env.app_root / "bin"))
+    venv_bin = q(str(record.app_root / "bin"))
     lines = [
-        _comment(env),
+        _comment(record),
         "functions -q deactivate; and deactivate",
         "set -g _warpdrive_old_PATH $PATH",
     ]
     for var in VARIABLES:
         lines.append(f"if set -q {var}; set -g _warpdrive_old_{var} ${var}; end")
-    for var, value in activation_values(env).items():
+    for var, value in activation_values(record).items():
         lines.append(f"set -e {var}" if value is None else f"set -gx {var} {q(value)}")
     lines += [
-        f"set -gx PATH {env_bin} $PATH",
+        f"set -gx PATH {venv_bin} $PATH",
     ]
     if command:
         lines.append(
             # `contains` takes the first word as the key: no output, no match.
             f"contains -- (command -v warpdrive) {q(command)}; "
-            f"or set -gx PATH {env_bin} {q(os.path.dirname(command))} $_warpdrive_old_PATH"
+            f"or set -gx PATH {venv_bin} {q(os.path.dirname(command))} $_warpdrive_old_PATH"
         )
     lines += [
         "functions -q fish_prompt; and functions -c fish_prompt _warpdrive_old_fish_prompt",
         "function fish_prompt",
-        f"    printf '%s' {q('(' + ENV_PREFIX + env.name + ') ')}",
+        f"    printf '%s' {q('(' + ENV_PREFIX + record.name + ') ')}",
         "    functions -q _warpdrive_old_fish_prompt; and _warpdrive_old_fish_prompt",
         "end",
         "function deactivate",

@@ -6,14 +6,17 @@ import errno
 import os
 import shlex
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
-from warpdrive import context, detect, hooks, output, proc, record, runuser, servers, writable
+from warpdrive import context, detect, output, proc
+from warpdrive.build import hooks, record
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import BadSetting, CommandFailed, NotBuilt, PortInUse
+from warpdrive.serve import launch, runuser, writable
+from warpdrive.serve.launch import LaunchPlan
+from warpdrive.serve.servers import SERVERS
 
 MIGRATE_CHOICES = ("auto", "on", "off")
 
@@ -33,13 +36,13 @@ def migrate_policy(ctx: Context, spec: AppSpec) -> tuple[bool, str]:
     if ctx.flag("DISABLE_MIGRATE"):
         return False, "DISABLE_MIGRATE is set"
     setting = ctx.setting("WARPDRIVE_MIGRATE", key="migrate")
-    choice = setting.value if setting else "auto"
-    choice = {"True": "on", "False": "off"}.get(choice, choice)  # TOML true / false
-    if choice not in MIGRATE_CHOICES:
-        raise BadSetting(setting.name, choice, "one of " + ", ".join(MIGRATE_CHOICES))
-    if choice != "auto":
-        return choice == "on", f"{setting.source}={choice}"
-    engine = (spec.django or {}).get("database_engine") or ""
+    if setting is not None:
+        choice = {"True": "on", "False": "off"}.get(setting.value, setting.value)  # TOML
+        if choice not in MIGRATE_CHOICES:
+            raise BadSetting(setting.name, choice, "one of " + ", ".join(MIGRATE_CHOICES))
+        if choice != "auto":
+            return choice == "on", f"{setting.source}={choice}"
+    engine = (spec.django.database_engine if spec.django else None) or ""
     if engine.endswith("sqlite3"):
         return True, "WARPDRIVE_MIGRATE=auto and the database is SQLite"
     return False, f"WARPDRIVE_MIGRATE=auto and the database is {engine or 'unknown'}, not SQLite"
@@ -72,24 +75,11 @@ def check_port(port: int, source: str) -> None:
             raise
 
 
-def write_graceful_conf(server_root: str) -> None:
-    """Apache's own setting for how long a graceful stop waits; mod_wsgi-express has
-    no option for it, so it goes in through --include-file."""
-    path = Path(server_root).with_suffix(".graceful.conf")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"GracefulShutdownTimeout {servers.GRACEFUL_SECONDS}\n", encoding="utf-8")
-    path.chmod(0o644)
-
-
 def readable_paths(ctx: Context, spec: AppSpec) -> list[tuple[str, Path]]:
-    """What mod_wsgi's daemon processes read: the app, its environment, its Python."""
+    """What a server's processes read once it dropped to its run user (mod_wsgi's
+    daemon processes): the app, its environment, its Python."""
     python = ctx.app_root / "bin" / "python"
-    stdlib = subprocess.run(
-        [str(python), "-I", "-c", "import os; print(os.__file__)"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    stdlib = proc.capture([str(python), "-I", "-c", "import os; print(os.__file__)"]).stdout.strip()
     paths = [
         ("the app home", spec.app_home),
         ("the app's environment", (ctx.app_root / "lib").resolve()),
@@ -103,12 +93,11 @@ def readable_paths(ctx: Context, spec: AppSpec) -> list[tuple[str, Path]]:
 
 def prepare(
     src: str | Path | None, server: str | None, port: int | None, run_steps: bool = True
-) -> tuple[servers.LaunchPlan, dict[str, str]]:
+) -> tuple[LaunchPlan, dict[str, str]]:
     ctx, spec = load(src)
-    plan = servers.plan(ctx, spec, server, port)
-    servers.check_installed(ctx, spec, plan.server, plan.server_source)
-    if plan.server == "mod_wsgi":  # here, not in plan(): `info` must still show the plan
-        servers.check_socket_path(ctx, plan.port)
+    plan = launch.plan(ctx, spec, server, port)
+    # Here, not in plan(): `info` must still show the plan.
+    launch.check_installed(ctx, spec, plan)
     if run_steps:
         hooks.run(ctx, "deploy", ctx.app_root)
         wanted, why = migrate_policy(ctx, spec)
@@ -116,8 +105,7 @@ def prepare(
             output.step(f"Migrating: {why}")
             migrate(ctx, spec)
         check_port(plan.port, plan.port_source)
-        if plan.server == "mod_wsgi":
-            write_graceful_conf(plan.env["WARPDRIVE_MOD_WSGI_SERVER_ROOT"])
+        SERVERS[plan.server].prepare(ctx, plan)
         if plan.run_user:
             runuser.check_readable(plan.run_user, readable_paths(ctx, spec))
             writable.hand_over(plan.run_user, spec)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import grp
 import pwd
-import subprocess
 from pathlib import Path
 
+from warpdrive import proc
 from warpdrive.context import Context
 from warpdrive.errors import NoRunUser, UnreadableForRunUser
 
@@ -56,14 +56,7 @@ def may(user: str, test: str, path: Path) -> bool:
     """Ask the system, as that user: `test -r` (-w, -x) follows the real permission
     checks, every parent directory included."""
     entry = pwd.getpwnam(user)
-    result = subprocess.run(
-        ["test", test, str(path)],
-        user=entry.pw_uid,
-        group=entry.pw_gid,
-        extra_groups=[],
-        check=False,
-    )
-    return result.returncode == 0
+    return proc.capture(["test", test, str(path)], user=entry.pw_uid, group=entry.pw_gid).ok
 
 
 def check_readable(user: str, paths: list[tuple[str, Path]]) -> None:

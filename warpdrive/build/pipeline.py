@@ -1,6 +1,6 @@
 """`warpdrive build`: the build pipeline (docs/build.md), a straight list of steps.
 
-Dependencies go into a fresh virtualenv generation (see appenv) that is linked in
+Dependencies go into a fresh virtualenv generation (see warpdrive.env.generations) that is linked in
 only after every step succeeded; when the dependency inputs are unchanged since the
 last successful build, the current generation is reused and installation skipped.
 """
@@ -12,38 +12,39 @@ import dataclasses
 import fcntl
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from warpdrive import (
-    __version__,
-    appenv,
-    context,
-    deps,
-    detect,
-    envs,
-    hooks,
-    output,
-    pins,
-    proc,
-    record,
-    servers,
+from warpdrive import __version__, context, detect, output, pins, proc
+from warpdrive.build import deps, hooks, record
+from warpdrive.build.deps import DependencySource
+from warpdrive.build.deps import installer as installers
+from warpdrive.build.deps.installer import Installer
+from warpdrive.build.record import (
+    BuildInputs,
+    BuildRecord,
+    DependencyInputs,
+    Extras,
+    StepTime,
+    Tools,
 )
 from warpdrive.context import Context
-from warpdrive.deps import installer as installers
 from warpdrive.detect.spec import AppSpec
+from warpdrive.env import generations, lifecycle
+from warpdrive.env.registry import EnvRecord
 from warpdrive.errors import BuildLocked, CommandFailed, SettingsImportFailed
+from warpdrive.serve import choice
+from warpdrive.serve.servers import SERVERS
 
-COLLECTSTATIC = Path(__file__).parent / "detect" / "django_collectstatic.py"
+COLLECTSTATIC = Path(detect.__file__).parent / "django_collectstatic.py"
 
 
 class Timings:
     """Wall time of each step, for the build record."""
 
     def __init__(self) -> None:
-        self.steps: list[dict] = []
+        self.steps: list[StepTime] = []
         self.start = time.monotonic()
 
     @contextlib.contextmanager
@@ -52,7 +53,7 @@ class Timings:
         try:
             yield
         finally:
-            self.steps.append({"step": name, "seconds": round(time.monotonic() - began, 3)})
+            self.steps.append(StepTime(name, round(time.monotonic() - began, 3)))
 
     @property
     def total(self) -> float:
@@ -73,8 +74,7 @@ def build_lock(app_root: Path) -> Iterator[None]:
 def python_identity(python: str) -> str:
     """Path and full version of an interpreter: a change of either re-installs."""
     argv = [python, "-I", "-S", "-c", "import sys; print(sys.version.split()[0])"]
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    return f"{os.path.realpath(python)} {result.stdout.strip()}"
+    return f"{os.path.realpath(python)} {proc.capture(argv).stdout.strip()}"
 
 
 def detect_kind(ctx: Context) -> AppSpec:
@@ -86,10 +86,10 @@ def detect_kind(ctx: Context) -> AppSpec:
         return AppSpec("django", ctx.app_home, "", notes=[str(exc)])
 
 
-def build(src: str | Path | None = None, server_flag: str | None = None) -> dict:
+def build(src: str | Path | None = None, server_flag: str | None = None) -> BuildRecord:
     ctx = context.resolve(src)
     new = not ctx.has_env
-    env_record = envs.ensure(ctx.app_root, ctx.src)
+    env_record = lifecycle.ensure(ctx.app_root, ctx.src)
     with build_lock(ctx.app_root):
         try:
             return _build(ctx, env_record, server_flag)
@@ -101,12 +101,12 @@ def build(src: str | Path | None = None, server_flag: str | None = None) -> dict
             raise
 
 
-def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
+def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> BuildRecord:
     timings = Timings()
     app_root = ctx.app_root
-    appenv.prune(app_root)  # generations left by an interrupted build
-    # An environment made before generations existed is a plain venv: use it as is.
-    current = appenv.current_generation(app_root) or app_root
+    generations.prune(app_root)  # generations left by an interrupted build
+    # None only for a damaged environment (its links gone): the hooks then get the app root.
+    current = generations.current_generation(app_root) or app_root
     if ctx.file_keys:
         output.step(f"Loaded .warpdrive/environment ({len(ctx.file_keys)} settings)")
 
@@ -116,31 +116,21 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
     previous = record.load(app_root)
     recorded = record.recorded_spec(ctx, previous)
     spec = recorded or detect_kind(ctx)
-    server, notes = servers.build_server(ctx, spec, server_flag)
+    server, notes = choice.build_server(ctx, spec, server_flag)
     for note in notes:
         output.notice(note)
     source = deps.choose(ctx)
-    python = envs.build_python(env_record, ctx.src)
+    python = lifecycle.build_python(env_record, ctx.src)
     installer = installers.choose(app_root, current)
-    inputs = {
-        "dependencies": None
-        if source is None
-        else {
-            "format": source.format.name,
-            "files": {
-                str(p.relative_to(ctx.app_home))
-                if p.is_relative_to(ctx.app_home)
-                else str(p): record.file_digest(p)
-                for p in source.input_files()
-            },
-        },
-        "python": python_identity(python),
-        "installer": installer.version,
-        "server_package": pins.server_requirements(server) if server else None,
-        "pins": pins.digest(),
-        "extras": extra_packages(ctx),
-    }
-    reuse = previous is not None and previous.get("inputs") == inputs
+    inputs = BuildInputs(
+        dependency_inputs(ctx, source),
+        python_identity(python),
+        installer.version,
+        SERVERS[server].packages() if server else None,
+        pins.digest(),
+        extra_packages(ctx),
+    )
+    reuse = previous is not None and previous.inputs == inputs
     if reuse:
         output.step("Dependencies unchanged since the last build: skipping installation")
         venv = current
@@ -149,7 +139,7 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
             venv = new_environment(ctx, python, installer, source, server, previous, inputs)
         # pip's version is the new environment's own, so the next build compares alike.
         installer = installers.choose(app_root, venv)
-        inputs["installer"] = installer.version
+        inputs.installer = installer.version
 
     try:
         with timings.step("build hook"):
@@ -159,54 +149,71 @@ def _build(ctx: Context, env_record, server_flag: str | None) -> dict:
             spec = detect.detect(dataclasses.replace(ctx, python=venv / "bin" / "python"))
         fingerprint = record.source_fingerprint(ctx.app_home, skip=collect_root(ctx, spec))
         with timings.step("collectstatic"):
-            collectstatic(ctx, spec, venv, reuse and previous.get("source") == fingerprint)
+            unchanged = previous is not None and reuse and previous.source == fingerprint
+            collectstatic(ctx, spec, venv, unchanged)
     except BaseException:
         if not reuse:
             shutil.rmtree(venv, ignore_errors=True)
         raise
 
     if not reuse:
-        appenv.link_generation(app_root, venv)
+        generations.link_generation(app_root, venv)
         if previous is None:
-            appenv.drop_previous(app_root)
-    settings_module = (spec.django or {}).get("settings_module")
-    data = {
-        "warpdrive_version": __version__,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "src": str(ctx.src),
-        "app_root": str(app_root),
-        "generation": venv.name,
-        "spec": spec.to_json(),
-        "server": server,
-        "server_notes": notes,  # why `auto` chose this server, repeated at start
-        "detection": record.detection_fingerprint(ctx, settings_module),
-        "source": fingerprint,
-        "inputs": inputs,
-        "installed": not reuse,
-        "tools": {
-            "installer": installer.version,
-            "python": inputs["python"],
-            "server": inputs["server_package"],
-        },
-        "steps": timings.steps,
-        "seconds": timings.total,
-    }
-    record.write(app_root, data)
+            generations.drop_previous(app_root)
+    built = BuildRecord(
+        warpdrive_version=__version__,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        src=str(ctx.src),
+        app_root=str(app_root),
+        generation=venv.name,
+        spec=spec,
+        server=server,
+        server_notes=notes,
+        detection=record.detection_fingerprint(ctx, spec),
+        source=fingerprint,
+        inputs=inputs,
+        installed=not reuse,
+        tools=Tools(installer.version, inputs.python, inputs.server_package),
+        steps=timings.steps,
+        seconds=timings.total,
+    )
+    record.write(app_root, built)
     output.step(f"Build finished in {timings.total:.2f}s ({spec.kind} app, environment {app_root})")
-    return data
+    return built
 
 
-def new_environment(ctx: Context, python: str, installer, source, server, previous, inputs) -> Path:
+def dependency_inputs(ctx: Context, source: DependencySource | None) -> DependencyInputs | None:
+    """The dependency format and a digest of each of its files (includes too)."""
+    if source is None:
+        return None
+    files = {
+        str(p.relative_to(ctx.app_home)) if p.is_relative_to(ctx.app_home) else str(p): (
+            record.file_digest(p)
+        )
+        for p in source.input_files()
+    }
+    return DependencyInputs(source.format.name, files)
+
+
+def new_environment(
+    ctx: Context,
+    python: str,
+    installer: Installer,
+    source: DependencySource | None,
+    server: str | None,
+    previous: BuildRecord | None,
+    inputs: BuildInputs,
+) -> Path:
     """A new generation with the dependencies and the server installed; removed
     again if anything fails, so the current one is never touched."""
     if previous is not None:
-        changed = [k for k in inputs if previous.get("inputs", {}).get(k) != inputs[k]]
+        changed = inputs.changed_since(previous.inputs)
         output.step(
             f"Dependency inputs changed ({', '.join(changed)}): installing into a new environment"
         )
-    path, _, version = inputs["python"].partition(" ")
+    path, _, version = inputs.python.partition(" ")
     output.step(f"Creating a new virtualenv with Python {version} ({path})")
-    venv = appenv.new_generation(ctx.app_root, python, ctx.environ)
+    venv = generations.new_generation(ctx.app_root, python, ctx.environ)
     try:
         if ctx.flag("UPGRADE_PIP_TO_LATEST"):
             output.step("Upgrading pip to the latest version (UPGRADE_PIP_TO_LATEST)")
@@ -246,7 +253,7 @@ def new_environment(ctx: Context, python: str, installer, source, server, previo
                 "ENABLE_MICROPIPENV: warpdrive reads Pipfile.lock, poetry.lock and "
                 "requirements.txt itself"
             )
-        for requirement in extra_packages(ctx)["tools"]:
+        for requirement in extra_packages(ctx).tools:
             output.step(f"Installing {requirement} (ENABLE_PIPENV)")
             pinned = "==" in requirement
             installer.install(
@@ -260,29 +267,29 @@ def new_environment(ctx: Context, python: str, installer, source, server, previo
     return venv
 
 
-def extra_packages(ctx: Context) -> dict:
+def extra_packages(ctx: Context) -> Extras:
     """What OpenShift builder settings add to the environment: a pip upgrade, and
     pipenv (PIN_PIPENV_VERSION picks its version) on PATH for the app's own use."""
     tools = []
     if ctx.flag("ENABLE_PIPENV"):
         pin = ctx.environ.get("PIN_PIPENV_VERSION", "").strip()
         tools.append(f"pipenv=={pin}" if pin else "pipenv")
-    return {"upgrade_pip": ctx.flag("UPGRADE_PIP_TO_LATEST"), "tools": tools}
+    return Extras(ctx.flag("UPGRADE_PIP_TO_LATEST"), tools)
 
 
 def collect_root(ctx: Context, spec: AppSpec) -> Path | None:
     """Where Django's collectstatic writes: its STATIC_ROOT, or the one warpdrive
     supplies; None when STATIC_URL is not served from here (a CDN URL)."""
-    facts = spec.django or {}
-    if spec.kind != "django" or not (facts.get("static_url") or "").startswith("/"):
+    facts = spec.django
+    if spec.kind != "django" or facts is None or not (facts.static_url or "").startswith("/"):
         return None
-    return Path(facts["static_root"]) if facts.get("static_root") else ctx.app_root / "static"
+    return Path(facts.static_root) if facts.static_root else ctx.app_root / "static"
 
 
-def install_server(ctx: Context, installer, venv: Path, server: str) -> None:
+def install_server(ctx: Context, installer: Installer, venv: Path, server: str) -> None:
     """The server's packages from pins.toml, those the app's dependencies lack."""
-    wanted = pins.server_requirements(server)
-    missing = [r for r in wanted if not appenv.has_distribution(venv, r.partition("==")[0])]
+    wanted = SERVERS[server].packages()
+    missing = [r for r in wanted if not generations.has_distribution(venv, r.partition("==")[0])]
     if not missing:
         output.step(f"Server {server} is installed by the app's own dependencies")
         return
@@ -292,12 +299,13 @@ def install_server(ctx: Context, installer, venv: Path, server: str) -> None:
 
 
 def collectstatic(ctx: Context, spec: AppSpec, venv: Path, unchanged: bool) -> None:
-    if spec.kind != "django" or not spec.django:
+    facts = spec.django
+    if spec.kind != "django" or not facts:
         return
     if ctx.flag("DISABLE_COLLECTSTATIC"):
         output.step("Skipping collectstatic: DISABLE_COLLECTSTATIC is set")
         return
-    if not spec.django.get("staticfiles"):
+    if not facts.staticfiles:
         output.step("Skipping collectstatic: django.contrib.staticfiles is not in INSTALLED_APPS")
         return
     root = collect_root(ctx, spec)
@@ -307,18 +315,16 @@ def collectstatic(ctx: Context, spec: AppSpec, venv: Path, unchanged: bool) -> N
     if unchanged and root.is_dir():
         output.step("Source unchanged since the last build: skipping collectstatic")
         return
-    supplied = "" if spec.django.get("static_root") else str(root)
+    supplied = "" if facts.static_root else str(root)
     output.step(f"Collecting static files into {root}")
     argv = [
         str(venv / "bin" / "python"),
         "-I",
         str(COLLECTSTATIC),
         str(ctx.app_home),
-        spec.django["settings_module"],
+        facts.settings_module,
         supplied,
     ]
     returncode, tail = proc.run_streamed(argv, proc.with_venv(ctx.environ, venv), ctx.app_home)
     if returncode != 0:
-        raise CommandFailed(
-            "collectstatic", argv, returncode, installers.summarise(tail, returncode)
-        )
+        raise CommandFailed("collectstatic", argv, returncode, proc.summarise(tail, returncode))

@@ -8,6 +8,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from warpdrive.context import Context
 from warpdrive.errors import BadSetting
@@ -35,10 +36,17 @@ class Sizing:
     threads: int
     source: str  # where the numbers came from, for `info`
 
+    def to_json(self) -> dict[str, int | str]:
+        return {"processes": self.processes, "threads": self.threads, "source": self.source}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Sizing:
+        return cls(int(data["processes"]), int(data["threads"]), str(data["source"]))
+
 
 def _cgroup_paths(proc_cgroup: Path) -> dict[str, str]:
     """controller name (or "" for the v2 unified hierarchy) -> cgroup path."""
-    paths = {}
+    paths: dict[str, str] = {}
     try:
         lines = proc_cgroup.read_text().splitlines()
     except OSError:
@@ -86,7 +94,7 @@ def read_limits(
     paths = _cgroup_paths(proc_cgroup)
     if (root / "cgroup.controllers").exists():  # v2: one unified hierarchy
         dirs = _candidates(root, paths.get("", "/"))
-        quota_files = [(d / "cpu.max", None) for d in dirs]
+        quota_files: list[tuple[Path, Path | None]] = [(d / "cpu.max", None) for d in dirs]
         memory_files = [d / "memory.max" for d in dirs]
         version = "v2"
     else:
@@ -148,15 +156,17 @@ def _positive_int(ctx: Context, *names: str) -> tuple[int, str] | None:
     return value, setting.source
 
 
-def size(ctx: Context, server: str, limits: Limits | None = None) -> Sizing:
-    """Processes and threads for `server`. waitress runs one process, so it gets the
-    threads the others would spread over several processes."""
-    names = (
-        ("MOD_WSGI_PROCESSES", "WEB_CONCURRENCY") if server == "mod_wsgi" else ("WEB_CONCURRENCY",)
-    )
-    processes = _positive_int(ctx, *names)
-    threads = _positive_int(ctx, "MOD_WSGI_THREADS") if server == "mod_wsgi" else None
-    threads = threads or _positive_int(ctx, "WARPDRIVE_THREADS")
+def size(
+    ctx: Context,
+    process_settings: tuple[str, ...] = ("WEB_CONCURRENCY",),
+    thread_settings: tuple[str, ...] = ("WARPDRIVE_THREADS",),
+    limits: Limits | None = None,
+) -> Sizing:
+    """Processes and threads: the first of each group of settings that is set, else
+    one process per CPU (fewer where memory is limited) of DEFAULT_THREADS threads.
+    Each server names its settings (servers/)."""
+    processes = _positive_int(ctx, *process_settings)
+    threads = _positive_int(ctx, *thread_settings)
     sources = []
     if processes:
         count = processes[0]
@@ -174,6 +184,4 @@ def size(ctx: Context, server: str, limits: Limits | None = None) -> Sizing:
     sources.append(
         f"threads from {threads[1]}" if threads else f"{DEFAULT_THREADS} threads by default"
     )
-    if server == "waitress":
-        return Sizing(1, count * thread_count, "waitress runs 1 process: " + ", ".join(sources))
     return Sizing(count, thread_count, ", ".join(sources))

@@ -4,18 +4,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from warpdrive import proc
 from warpdrive.errors import BadConfigFile, CommandFailed
 
 
-def _load_toml(path: Path) -> dict:
+def _load_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -69,13 +70,8 @@ print(json.dumps({
 
 def marker_environment(python: Path) -> dict[str, str]:
     """The marker values of the app's Python, which may not be warpdrive's."""
-    result = subprocess.run(
-        [str(python), "-I", "-S", "-c", _MARKER_ENV_CODE],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return json.loads(result.stdout) if result.returncode == 0 else {}
+    result = proc.capture([str(python), "-I", "-S", "-c", _MARKER_ENV_CODE])
+    return json.loads(result.stdout) if result.ok else {}
 
 
 def _applies(marker: str | None, environment: dict[str, str]) -> bool:
@@ -87,13 +83,13 @@ def _applies(marker: str | None, environment: dict[str, str]) -> bool:
         return True  # poetry writes some markers packaging cannot parse; keep the package
 
 
-def _poetry_constraints(spec) -> list[dict]:
+def _poetry_constraints(spec: object) -> list[dict[str, Any]]:
     """A poetry dependency spec (a version string, a table, or a list of tables)."""
     if isinstance(spec, str):
         return [{"version": spec}]
     if isinstance(spec, dict):
         return [spec]
-    return [s for s in spec if isinstance(s, dict)]
+    return [s for s in spec if isinstance(s, dict)] if isinstance(spec, list) else []
 
 
 def poetry_lock(path: Path, pyproject: Path, python: Path) -> list[str]:
@@ -102,7 +98,7 @@ def poetry_lock(path: Path, pyproject: Path, python: Path) -> list[str]:
     environment = marker_environment(python)
     lock = _load_toml(path)
     project = _load_toml(pyproject) if pyproject.is_file() else {}
-    packages = {canonicalize_name(p["name"]): p for p in lock.get("package", [])}
+    packages: dict[str, Any] = {canonicalize_name(p["name"]): p for p in lock.get("package", [])}
 
     queue: list[tuple[str, frozenset[str]]] = []
     poetry_deps = project.get("tool", {}).get("poetry", {}).get("dependencies", {})
@@ -184,8 +180,8 @@ def uv_lock(path: Path, uv: str | None) -> list[str]:
         "--project",
         str(path.parent),
     ]
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
+    result = proc.capture(argv)
+    if not result.ok:
         raise CommandFailed("exporting uv.lock", argv, result.returncode, result.stderr.strip())
     return [
         line

@@ -14,8 +14,6 @@ import contextlib
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,6 +25,7 @@ PREVIOUS = "previous"  # file in GENERATIONS naming the generation before the cu
 
 
 def current_generation(app_root: Path) -> Path | None:
+    """The generation APP_ROOT's links point at; None before the first is linked."""
     link = app_root / "pyvenv.cfg"
     if not link.is_symlink():
         return None
@@ -57,12 +56,12 @@ def make_venv(
         output.warn(f"uv could not make the virtualenv ({failure}); using {python} -m venv")
     argv = [python, "-m", "venv", str(target)]
     # Its own output is progress, so it goes to stderr with ours.
-    result = subprocess.run(argv, stdout=sys.stderr, env=environ, check=False)
-    if result.returncode != 0:
+    returncode = proc.run_passthrough(argv, environ)
+    if returncode != 0:
         shutil.rmtree(target, ignore_errors=True)
         failure = _uv_failures.get(python) if uv else None
         detail = f"uv had failed first ({failure})" if failure else ""
-        raise CommandFailed("creating the virtualenv", argv, result.returncode, detail)
+        raise CommandFailed("creating the virtualenv", argv, returncode, detail)
 
 
 def _uv_venv(
@@ -81,8 +80,8 @@ def _uv_venv(
     # build whose cache came back then needs no network for it. That attempt fails
     # when the cache lacks it; the one that asks the package index says why it failed.
     for argv in ([*seeded, "--offline"], seeded):
-        result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
-        if result.returncode == 0:
+        result = proc.capture(argv, env)
+        if result.ok:
             return None
         shutil.rmtree(target, ignore_errors=True)
     return proc.summarise(result.stderr.splitlines(), result.returncode)
@@ -110,13 +109,6 @@ def link_generation(app_root: Path, gen: Path) -> None:
     skip = ("CACHEDIR.TAG",)
     names = {p.name for p in gen.iterdir() if not p.name.startswith(".") and p.name not in skip}
     for name in sorted(names):
-        entry = app_root / name
-        if entry.exists() and not entry.is_symlink():
-            # A plain venv from before generations: move it aside whole (a rename, so
-            # a process still running from it keeps its open files).
-            aside = app_root / GENERATIONS / f"replaced-{gen.name}"
-            aside.mkdir(parents=True, exist_ok=True)
-            entry.rename(aside / name)
         tmp = app_root / f".{name}.link"
         tmp.unlink(missing_ok=True)
         tmp.symlink_to(Path(GENERATIONS) / gen.name / name)
@@ -146,13 +138,13 @@ def prune(app_root: Path) -> None:
 
 
 def drop_previous(app_root: Path) -> None:
-    """Delete the previous generation: after a first build, the one `create` made
+    """Delete the previous generation: after a first build, the one `make_app_root` made
     empty, which no server ever ran from and which would only take up space."""
     (app_root / GENERATIONS / PREVIOUS).unlink(missing_ok=True)
     prune(app_root)
 
 
-def create(app_root: Path, python: str) -> None:
+def make_app_root(app_root: Path, python: str) -> None:
     """Make APP_ROOT with its first generation linked in."""
     app_root.mkdir(parents=True, exist_ok=True)
     link_generation(app_root, new_generation(app_root, python))

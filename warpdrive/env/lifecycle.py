@@ -1,20 +1,18 @@
-"""Per-app environments: create, bind to a source directory, list, destroy."""
+"""An environment's life: which Python it gets, creating it, binding it to a source
+directory when activated, and the process variables of an activated one."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from warpdrive import appenv, output, paths
-from warpdrive.errors import (
-    EnvIsActive,
-    EnvNotFound,
-    NoActiveEnv,
-    PythonNotFound,
-)
-from warpdrive.paths import EnvRecord
+from warpdrive import output
+from warpdrive.env import generations, registry
+from warpdrive.env.registry import ENV_PREFIX, EnvRecord
+from warpdrive.errors import PythonNotFound
 
 
 def read_python_version(src: Path) -> str | None:
@@ -61,27 +59,26 @@ def choose_python(src: Path, flag: str | None) -> tuple[str, str]:
 def create(
     name: str, src: Path, python_flag: str | None = None, app_root: Path | None = None
 ) -> EnvRecord:
-    app_root = app_root or paths.app_root_for(name)
+    app_root = app_root or registry.app_root_for(name)
     python, why = choose_python(src, python_flag)
-    output.step(f"Creating environment {paths.ENV_PREFIX}{name} in {app_root}")
+    output.step(f"Creating environment {ENV_PREFIX}{name} in {app_root}")
     output.detail(f"Python: {python} (from {why})")
     try:
-        appenv.create(app_root, python)
+        generations.make_app_root(app_root, python)
     except BaseException:
         shutil.rmtree(app_root, ignore_errors=True)
         raise
     record = EnvRecord(name, app_root, src, python, why)
-    paths.write_env(record)
+    registry.write_record(record)
     return record
 
 
 def ensure(app_root: Path, src: Path) -> EnvRecord:
     """The environment at `app_root`, created for `src` when it does not exist yet."""
-    record = paths.read_env(app_root)
+    record = registry.read_record(app_root)
     if record.exists:
         return record
-    name = app_root.name.removeprefix(paths.ENV_PREFIX)
-    return create(name, src, None, app_root)
+    return create(record.name, src, None, app_root)
 
 
 def build_python(record: EnvRecord, src: Path) -> str:
@@ -102,30 +99,32 @@ def activate(
     and says so. `src` None is the current directory, looked up only when needed: an
     environment bound elsewhere activates by name even from a deleted directory.
     """
-    paths.validate_name(name)
-    app_root = paths.app_root_for(name)
-    record = paths.read_env(app_root)
+    registry.validate_name(name)
+    app_root = registry.app_root_for(name)
+    record = registry.read_record(app_root)
     if not record.exists:
-        return create(name, src or paths.current_directory().resolve(), python_flag)
+        return create(name, src or registry.current_directory().resolve(), python_flag)
     if python_flag and not same_python(python_flag, record.python):
         output.warn(
-            f"{paths.ENV_PREFIX}{name} exists, so --python is ignored; "
+            f"{ENV_PREFIX}{name} exists, so --python is ignored; "
             f"`warpdrive destroy {name}` first to change its Python"
         )
     vanished = record.src is None or not record.src.is_dir()
     if rebind or vanished:
-        src = src or paths.current_directory().resolve()
+        src = src or registry.current_directory().resolve()
         if src != record.src:
-            output.notice(f"{paths.ENV_PREFIX}{name} is now bound to {src} ({was(record.src)})")
+            output.notice(f"{ENV_PREFIX}{name} is now bound to {src} ({was(record.src)})")
         record = EnvRecord(name, app_root, src, record.python, record.python_source)
-        paths.write_env(record)
+        registry.write_record(record)
     return record
 
 
 def same_python(flag: str, python: str | None) -> bool:
     """Whether --python names the interpreter the environment was made with."""
     found = find_python(flag)
-    return bool(found and python) and os.path.realpath(found) == os.path.realpath(python)
+    if not found or not python:
+        return False
+    return os.path.realpath(found) == os.path.realpath(python)
 
 
 def was(old: Path | None) -> str:
@@ -136,44 +135,15 @@ def was(old: Path | None) -> str:
     return f"it was bound to {old}"
 
 
-def active_name(environ=os.environ) -> str | None:
-    return environ.get("WARPDRIVE_ENV_NAME") or None
+def activated_environ(record: EnvRecord, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The process variables with `record` activated, for `shell` and `exec`."""
+    from warpdrive.env.activation import activation_values  # build has no use for it
 
-
-def find(name: str | None, environ=os.environ) -> EnvRecord:
-    """The named environment, else the active one."""
-    name = name or active_name(environ)
-    if not name:
-        raise NoActiveEnv()
-    record = paths.read_env(paths.app_root_for(name, environ))
-    if not record.exists:
-        raise EnvNotFound(name, paths.warpdrive_home(environ))
-    return record
-
-
-def destroy(name: str, environ=os.environ) -> Path:
-    paths.validate_name(name)
-    record = paths.read_env(paths.app_root_for(name, environ))
-    if not record.app_root.is_dir():
-        raise EnvNotFound(name, paths.warpdrive_home(environ))
-    active_root = environ.get("VIRTUAL_ENV")
-    if active_name(environ) == name or (
-        active_root and Path(active_root).absolute() == record.app_root.absolute()
-    ):
-        raise EnvIsActive(name)
-    shutil.rmtree(record.app_root)
-    return record.app_root
-
-
-def activated_environ(record: EnvRecord, environ=os.environ) -> dict[str, str]:
-    """A process environment with `record` activated, for `shell` and `exec`."""
-    from warpdrive.shell import activation_values
-
-    env = dict(environ)
+    activated = dict(environ)
     for var, value in activation_values(record).items():
         if value is None:
-            env.pop(var, None)
+            activated.pop(var, None)
         else:
-            env[var] = value
-    env["PATH"] = str(record.app_root / "bin") + os.pathsep + environ.get("PATH", "")
-    return env
+            activated[var] = value
+    activated["PATH"] = str(record.app_root / "bin") + os.pathsep + environ.get("PATH", "")
+    return activated

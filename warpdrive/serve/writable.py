@@ -13,9 +13,10 @@ import os
 import pwd
 from pathlib import Path
 
-from warpdrive import output, runuser
+from warpdrive import output
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import UnwritableForRunUser
+from warpdrive.serve import runuser
 
 # What SQLite writes beside a database: the rollback journal, or the WAL and its index.
 SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
@@ -23,16 +24,16 @@ SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
 
 def state(spec: AppSpec) -> tuple[dict[Path, str], dict[Path, str]]:
     """The directories and the existing files the app writes: path -> what it is."""
-    facts = spec.django or {}
+    facts = spec.django
     directories: dict[Path, str] = {}
     files: dict[Path, str] = {}
-    for name in facts.get("sqlite_databases") or []:
+    for name in facts.sqlite_databases if facts else []:
         directories.setdefault(Path(name).parent, "the SQLite database's directory")
         for suffix in ("", *SQLITE_COMPANIONS):
             if Path(name + suffix).is_file():
                 files[Path(name + suffix)] = "the SQLite database"
-    if facts.get("media_root"):
-        directories.setdefault(Path(facts["media_root"]), "MEDIA_ROOT")
+    if facts and facts.media_root:
+        directories.setdefault(Path(facts.media_root), "MEDIA_ROOT")
     return directories, files
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from warpdrive import appenv, output, proc, tools
+from warpdrive import output, proc, tools
+from warpdrive.env import generations
 from warpdrive.errors import InstallFailed
-from warpdrive.proc import summarise  # build.py summarises collectstatic with it too
+from warpdrive.proc import summarise
 
 # What the installers print when they cannot reach the package index: a certificate
 # they do not trust (a TLS-intercepting proxy, an index with its own CA), or no
@@ -34,7 +34,7 @@ class Installer:
     cache: Path
 
     def argv(self, python: Path, args: list[str]) -> list[str]:
-        if self.name == "uv":
+        if self.program is not None:  # uv
             return [self.program, "pip", "install", "--python", str(python), *args]
         return [str(python), "-m", "pip", "install", "--disable-pip-version-check", *args]
 
@@ -107,16 +107,8 @@ class Installer:
         argv = self.argv(venv / "bin" / "python", args)
         env = self.environ(environ, venv)
         if pinned and self.name == "uv":
-            offline = subprocess.run(
-                [*argv, "--offline"],
-                env=env,
-                cwd=cwd,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if offline.returncode == 0:
+            offline = proc.capture([*argv, "--offline"], env, cwd)
+            if offline.ok:
                 output.detail(OFFLINE_LINE)
                 output.detail((offline.stdout + offline.stderr).rstrip("\n"))
                 return
@@ -185,7 +177,7 @@ def _pip_version(venv: Path) -> str:
 
 
 def choose(app_root: Path, venv: Path) -> Installer:
-    cache = appenv.cache_root(app_root)
+    cache = generations.cache_root(app_root)
     uv = tools.find_uv()
     if uv:
         version = tools.uv_version(uv)

@@ -1,0 +1,104 @@
+"""Which dependency file a build installs from, in-process on real temp dirs: the
+ordered table of formats, the app's own project after a requirements list, and the
+errors for two lists, an unlocked Pipfile and a chosen file that is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from warpdrive import context
+from warpdrive.build import deps
+from warpdrive.errors import (
+    BadSetting,
+    DependencyFileMissing,
+    PipfileNotLocked,
+    SeveralDependencyFormats,
+)
+
+PROJECT = '[project]\nname = "app"\nversion = "1"\n'
+
+
+def choose(tmp_path: Path, files: dict[str, str], **env: str) -> deps.DependencySource | None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, text in files.items():
+        (src / name).write_text(text)
+    base = {"HOME": str(tmp_path), "WARPDRIVE_HOME": str(tmp_path / "home")}
+    return deps.choose(context.resolve(src, {**base, **env}))
+
+
+@pytest.mark.parametrize(
+    ("files", "chosen", "inputs"),
+    [
+        ({"requirements.txt": "django==5.2\n"}, "requirements.txt", ["requirements.txt"]),
+        ({"Pipfile": "", "Pipfile.lock": "{}"}, "Pipfile.lock", ["Pipfile.lock"]),
+        (
+            {"poetry.lock": "", "pyproject.toml": "[tool.poetry]\n"},
+            "poetry.lock",
+            ["poetry.lock", "pyproject.toml"],
+        ),
+        ({"uv.lock": "", "pyproject.toml": PROJECT}, "uv.lock", ["uv.lock", "pyproject.toml"]),
+        ({"pyproject.toml": PROJECT}, "pyproject.toml", ["pyproject.toml"]),
+        ({"setup.py": "", "setup.cfg": ""}, "setup.py", ["setup.py", "setup.cfg"]),
+    ],
+)
+def test_each_format_alone_is_chosen(tmp_path, files, chosen, inputs):
+    source = choose(tmp_path, files)
+    assert source is not None
+    assert source.format.name == chosen
+    assert [p.name for p in source.input_files()] == inputs
+
+
+def test_requirements_list_installs_the_project_after_it(tmp_path):
+    source = choose(tmp_path, {"requirements.txt": "-r base.txt\n", "base.txt": "", "setup.py": ""})
+    assert source is not None and source.format.name == "requirements.txt"
+    assert source.project is not None and source.project.name == "setup.py"
+    assert [p.name for p in source.input_files()] == ["requirements.txt", "base.txt", "setup.py"]
+
+
+def test_a_switched_off_project_is_not_installed(tmp_path):
+    source = choose(
+        tmp_path, {"requirements.txt": "", "setup.py": ""}, DISABLE_SETUP_PY_PROCESSING="1"
+    )
+    assert source is not None and source.project is None
+
+
+def test_pyproject_without_a_project_is_no_dependency_file(tmp_path):
+    assert choose(tmp_path, {"pyproject.toml": "[tool.warpdrive]\n"}) is None
+
+
+def test_nothing_to_install(tmp_path):
+    assert choose(tmp_path, {"app.py": ""}) is None
+
+
+def test_two_lists_are_an_error_naming_both(tmp_path):
+    with pytest.raises(SeveralDependencyFormats) as raised:
+        choose(tmp_path, {"requirements.txt": "", "poetry.lock": ""})
+    assert raised.value.files == ["requirements.txt", "poetry.lock"]
+
+
+def test_an_explicit_choice_settles_two_lists(tmp_path):
+    files = {"requirements.txt": "", "poetry.lock": ""}
+    source = choose(tmp_path, files, WARPDRIVE_DEPENDENCIES="poetry.lock")
+    assert source is not None and source.format.name == "poetry.lock"
+
+
+def test_none_switches_dependencies_off(tmp_path):
+    assert choose(tmp_path, {"requirements.txt": ""}, WARPDRIVE_DEPENDENCIES="none") is None
+
+
+def test_an_unlocked_pipfile_is_an_error(tmp_path):
+    with pytest.raises(PipfileNotLocked):
+        choose(tmp_path, {"Pipfile": ""})
+
+
+def test_a_chosen_file_must_exist(tmp_path):
+    with pytest.raises(DependencyFileMissing):
+        choose(tmp_path, {"requirements.txt": ""}, WARPDRIVE_DEPENDENCIES="uv.lock")
+
+
+def test_an_unknown_choice_is_a_bad_setting(tmp_path):
+    with pytest.raises(BadSetting):
+        choose(tmp_path, {}, WARPDRIVE_DEPENDENCIES="conda.yml")

@@ -1,0 +1,1 @@
+"""Building an app: the pipeline of steps, its record, hooks and dependency formats."""

@@ -1,0 +1,137 @@
+"""The protocol every server module implements: all warpdrive knows about one server.
+
+A server module defines one subclass of `Server` and registers an instance in
+`SERVERS` (servers/__init__.py); its launcher is `server-scripts/start-<name>`. The
+defaults here fit a WSGI server that the build installs from pins.toml and that
+`start` sizes from the CPUs and memory it may use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from warpdrive import pins
+from warpdrive.context import Context
+from warpdrive.detect.spec import AppSpec
+from warpdrive.serve import sizing
+from warpdrive.serve.apache import Missing
+
+if TYPE_CHECKING:
+    from warpdrive.serve.launch import LaunchPlan
+
+# Seconds a server waits for in-flight requests after SIGTERM.
+GRACEFUL_SECONDS = 8
+# The app as server-scripts/wsgi/warpdrive_wsgi.py wraps it: static files by WhiteNoise.
+WRAPPER = "warpdrive_wsgi:application"
+# The package that serves static files for the servers that load the app through WRAPPER.
+STATIC_PACKAGE = "whitenoise"
+
+
+@dataclass(frozen=True)
+class Launch:
+    """What a server's argv and environment are built from."""
+
+    ctx: Context
+    spec: AppSpec
+    port: int
+    size: sizing.Sizing | None
+    user: str | None  # the user the server drops to when started as root
+
+    @property
+    def sized(self) -> sizing.Sizing:
+        """The sizing of a WSGI server, which always has one."""
+        if self.size is None:
+            raise ValueError("a WSGI server is started without a sizing")
+        return self.size
+
+
+class Server:
+    name: ClassVar[str]
+    # The program the launcher execs, in the app environment's bin/.
+    executable: ClassVar[str]
+    # A WSGI server: installed by the build, chosen with --server, sized. Otherwise the
+    # app runs its own process (app.sh, app.py) and warpdrive installs nothing for it.
+    wsgi: ClassVar[bool] = True
+    # App kinds that this server always runs, whatever server was asked for.
+    own_kinds: ClassVar[tuple[str, ...]] = ()
+    # Said at every start of this server.
+    notes: ClassVar[tuple[str, ...]] = ()
+    # The settings that give the process and thread counts, first set wins.
+    process_settings: ClassVar[tuple[str, ...]] = ("WEB_CONCURRENCY",)
+    thread_settings: ClassVar[tuple[str, ...]] = ("WARPDRIVE_THREADS",)
+    # Why each package beside the server (pins.toml) is there, for `start`'s refusal.
+    package_roles: ClassVar[Mapping[str, str]] = {
+        STATIC_PACKAGE: "which serves the app's static files for it",
+    }
+
+    def packages(self) -> list[str]:
+        """The requirements the build installs: the server's package first (pins.toml)."""
+        return pins.server_requirements(self.name) if self.wsgi else []
+
+    def needed_packages(self, spec: AppSpec) -> list[str]:
+        """The packages besides the server itself that starting it for this app needs:
+        WhiteNoise only when there are static files."""
+        names = [r.partition("==")[0] for r in self.packages()[1:]]
+        return [n for n in names if n != STATIC_PACKAGE or spec.static]
+
+    def wraps(self, spec: AppSpec) -> bool:
+        """Whether the server loads the app through WRAPPER (it cannot serve the
+        static files, or load this kind of app, itself)."""
+        return False
+
+    def size(self, ctx: Context, limits: sizing.Limits | None = None) -> sizing.Sizing | None:
+        if not self.wsgi:
+            return None
+        return sizing.size(ctx, self.process_settings, self.thread_settings, limits)
+
+    def run_user(self, ctx: Context) -> str | None:
+        """The user to drop to when started as root; None: the server does not."""
+        return None
+
+    def arguments(self, launch: Launch) -> list[str]:
+        """The arguments the launcher passes on (the server's argv after its program)."""
+        raise NotImplementedError
+
+    def environment(self, launch: Launch) -> dict[str, str]:
+        """Variables the launcher or the server needs, added to the environment."""
+        return {}
+
+    def with_extra_args(self, args: list[str], extras: list[str]) -> list[str]:
+        """The user's extra options go last, so they override warpdrive's own choices."""
+        return [*args, *extras]
+
+    def program(self, ctx: Context) -> list[str]:
+        """What the launcher runs, for `info`: see server-scripts/start-<name>."""
+        return [str(ctx.app_root / "bin" / self.executable)]
+
+    def is_installed(self, app_root: Path) -> bool:
+        return (app_root / "bin" / self.executable).exists()
+
+    def cannot_install(self, ctx: Context) -> Missing | None:
+        """What keeps the build from installing the server here; None when nothing."""
+        return None
+
+    def check_build(self, ctx: Context, spec: AppSpec) -> None:
+        """Refuse a build whose settings the server cannot start with."""
+
+    def cannot_start(self, ctx: Context) -> Missing | None:
+        """What the installed server lacks on this machine to start; None when nothing."""
+        return None
+
+    def check_start(self, ctx: Context, plan: LaunchPlan) -> None:
+        """Refuse to start what would only fail later (`start --dry-run` included)."""
+
+    def prepare(self, ctx: Context, plan: LaunchPlan) -> None:
+        """Files the server reads at start, written just before the exec."""
+
+
+class OwnServer(Server):
+    """An app that runs its own server: the launcher runs the app's entry file."""
+
+    wsgi = False
+
+    def arguments(self, launch: Launch) -> list[str]:
+        return [str(launch.spec.entry_path)]

@@ -1,0 +1,144 @@
+"""mod_wsgi: mod_wsgi-express writes Apache's configuration, then Apache runs under
+dumb-init (server-scripts/start-mod_wsgi). Started as root, the app runs as an
+unprivileged user (runuser.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from warpdrive.context import Context
+from warpdrive.errors import SocketPathTooLong
+from warpdrive.serve import apache, runuser
+from warpdrive.serve.servers import mod_wsgi_options
+from warpdrive.serve.servers.base import GRACEFUL_SECONDS, Launch, Server
+
+if TYPE_CHECKING:
+    from warpdrive.serve.launch import LaunchPlan
+
+# A Unix socket's path holds at most 107 bytes; mod_wsgi names its daemon sockets
+# `wsgi.<pid>.<generation>.<n>.sock` inside the server root: 23 bytes with a 7-digit
+# pid (the largest Linux gives) and a 2-digit generation.
+SOCKET_NAME_ROOM = 23
+SERVER_ROOT_VARIABLE = "WARPDRIVE_MOD_WSGI_SERVER_ROOT"
+
+
+def server_root(ctx: Context, port: int) -> Path:
+    return ctx.app_root / "tmp" / f"mod_wsgi-{port}"
+
+
+def graceful_conf(root: Path) -> Path:
+    return root.with_suffix(".graceful.conf")
+
+
+class ModWsgi(Server):
+    name = "mod_wsgi"
+    executable = "mod_wsgi-express"
+    notes = (
+        "mod_wsgi-express writes Apache's configuration (--setup-only), then "
+        "Apache runs under dumb-init, which makes SIGTERM a graceful stop",
+    )
+    process_settings = ("MOD_WSGI_PROCESSES", "WEB_CONCURRENCY")
+    thread_settings = ("MOD_WSGI_THREADS", "WARPDRIVE_THREADS")
+    package_roles: ClassVar = {
+        **Server.package_roles,
+        "dumb-init": "which runs Apache so that SIGTERM stops it gracefully",
+    }
+
+    def run_user(self, ctx: Context) -> str | None:
+        # mod_wsgi-express refuses to serve as root without --user/--group.
+        return runuser.run_user(ctx) if os.geteuid() == 0 else None
+
+    def arguments(self, launch: Launch) -> list[str]:
+        ctx, spec, port, size = launch.ctx, launch.spec, launch.port, launch.sized
+        root = server_root(ctx, port)
+        # No "start-server" here: the launcher runs it with --setup-only (see its comment).
+        args = [
+            "--port",
+            str(port),
+            "--log-to-terminal",
+            "--access-log",
+            "--startup-log",
+            "--server-root",
+            str(root),
+            # Apache's graceful stop (SIGWINCH, from dumb-init) waits this long for requests.
+            "--include-file",
+            str(graceful_conf(root)),
+            "--working-directory",
+            str(spec.app_home),
+            "--python-path",
+            str(spec.app_home),
+            "--processes",
+            str(size.processes),
+            "--threads",
+            str(size.threads),
+            "--shutdown-timeout",
+            str(GRACEFUL_SECONDS),
+            # en_US.UTF-8 is often not generated (Debian images); C.UTF-8 always exists.
+            "--locale",
+            "C.UTF-8",
+            # No keep-alive (mod_wsgi-express keeps connections 2 s by default). Under load,
+            # Apache's event MPM closes idle keep-alive connections when its workers are
+            # busy, and its spare-process reaping closes them too, without having said
+            # "Connection: close": a client reusing one gets a reset, not an answer (wrk:
+            # 7000 read errors in 17000 requests at 100 connections). Without keep-alive
+            # every response says "Connection: close". MOD_WSGI_KEEP_ALIVE_TIMEOUT wins.
+            "--keep-alive-timeout",
+            "0",
+            # mod_wsgi-express sets Apache's MinSpareThreads and MaxSpareThreads both to one
+            # child's threads, so under steady load Apache stops and starts children every
+            # few seconds (8 MiB each: the server's memory swung by 12% at 100 connections).
+            # Keeping as many spare threads as it has clients (1 = 100%) ends the churn:
+            # Apache still starts children as needed but no longer stops them.
+            "--maximum-spare-workers",
+            "1",
+        ]
+        if spec.kind == "paste":
+            args += ["--application-type", "paste", "--entry-point", str(spec.entry_path)]
+        else:
+            args += [
+                "--application-type",
+                "module",
+                "--entry-point",
+                spec.module or "",
+                "--callable-object",
+                spec.callable or "application",
+            ]
+        for mount in spec.static:
+            args += ["--url-alias", mount.url.rstrip("/") or "/", str(mount.directory)]
+        if launch.user:
+            args += ["--user", launch.user, "--group", runuser.primary_group(launch.user)]
+        return args + mod_wsgi_options.arguments(ctx.environ)
+
+    def environment(self, launch: Launch) -> dict[str, str]:
+        return {SERVER_ROOT_VARIABLE: str(server_root(launch.ctx, launch.port))}
+
+    def program(self, ctx: Context) -> list[str]:
+        return [str(ctx.app_root / "bin" / self.executable), "start-server", "--setup-only"]
+
+    def cannot_install(self, ctx: Context) -> apache.Missing | None:
+        return apache.missing_for_build(ctx.environ)
+
+    def cannot_start(self, ctx: Context) -> apache.Missing | None:
+        return apache.missing_for_start(ctx.app_root, ctx.environ)
+
+    def check_start(self, ctx: Context, plan: LaunchPlan) -> None:
+        """Apache only logs an oversized socket path (WSGI0064) and then answers every
+        request with 503: refuse to start instead, saying what to change."""
+        if ctx.environ.get("MOD_WSGI_SOCKET_PREFIX"):
+            return
+        directory = server_root(ctx, plan.port)
+        if len(os.fsencode(str(directory))) + SOCKET_NAME_ROOM > 107:
+            raise SocketPathTooLong(directory)
+
+    def prepare(self, ctx: Context, plan: LaunchPlan) -> None:
+        """Apache's own setting for how long a graceful stop waits; mod_wsgi-express
+        has no option for it, so it goes in through --include-file."""
+        path = graceful_conf(Path(plan.env[SERVER_ROOT_VARIABLE]))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"GracefulShutdownTimeout {GRACEFUL_SECONDS}\n", encoding="utf-8")
+        path.chmod(0o644)
+
+
+SERVER = ModWsgi()
