@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 from benchmarks import load
@@ -63,11 +62,11 @@ def git_revision() -> str:
 
 
 def pins() -> dict[str, str]:
-    with (ROOT / "warpdrive" / "pins.toml").open("rb") as fh:
-        servers = tomllib.load(fh)["servers"]
+    from warpdrive.serve.servers import SERVERS
+
     found = {}
-    for packages in servers.values():
-        for spec in packages:
+    for server in SERVERS.values():
+        for spec in server.packages():
             name, _, version = spec.partition("==")
             found[name] = version
     return found

@@ -22,7 +22,7 @@ from tests.support import IN_CI, ROOT, require_tool
 from tests.support.apps import BODIES, Apps, copy_app, need_system_python, world_readable_dir
 from tests.support.cli import base_env
 from tests.support.http import free_port, get, serving, spawn, stop, wait_for_http
-from warpdrive import pins
+from warpdrive.serve.servers import SERVERS as REGISTRY
 
 SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
 USER = "wdtest"
@@ -453,7 +453,7 @@ def test_start_refuses_a_server_without_what_its_plan_needs(run_wd, app_dir):
     the build that installs it."""
     require_tool("apxs")
     src = app_dir("django")
-    gunicorn = pins.server_requirements("gunicorn")[0]
+    gunicorn = REGISTRY["gunicorn"].packages()[0]
     with (src / "requirements.txt").open("a") as requirements:
         requirements.write(f"{gunicorn}\n")
     built = run_wd("build", "--server", "mod_wsgi", cwd=src)
@@ -469,7 +469,7 @@ def test_start_refuses_a_server_without_what_its_plan_needs(run_wd, app_dir):
         ]
     built = run_wd("build", "--server", "gunicorn", cwd=src)
     assert built.returncode == 0, built.stderr
-    whitenoise = pins.server_requirements("gunicorn")[1]
+    whitenoise = REGISTRY["gunicorn"].packages()[1]
     assert (
         f"Installing server packages {whitenoise} (gunicorn itself comes with the app)"
         in built.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from warpdrive import context, pins, resources
+from warpdrive import context, resources
 from warpdrive.detect.spec import AppSpec, StaticMount
 from warpdrive.serve import choice, launch
 from warpdrive.serve.launch import LaunchPlan
@@ -189,13 +189,16 @@ def test_extra_args_come_last_but_before_waitress_app(tmp_path):
 
 
 def test_the_registry_is_the_one_list_of_servers():
-    """What adding a server must provide: its launcher, its pins for a WSGI server,
-    and nothing else listed by hand (--server's choices come from the registry)."""
+    """What adding a server must provide: its module (found by the registry), its
+    launcher, its pinned requirements for a WSGI server, and nothing listed by hand
+    (--server's choices come from the registry)."""
     choices = choice.SERVER_CHOICES
     assert choices == ("auto", *WSGI_SERVERS)
-    assert set(WSGI_SERVERS) == set(pins.pins()["servers"])
+    assert list(SERVERS) == ["mod_wsgi", "gunicorn", "waitress", "uwsgi", "shell", "python"]
     for name, server in SERVERS.items():
         assert server.name == name
         assert resources.launcher(name).is_file()
-        assert server.packages() == (pins.server_requirements(name) if server.wsgi else [])
+        packages = server.packages()
+        assert bool(packages) == server.wsgi
+        assert all("==" in requirement for requirement in packages)
     assert set(choice.OWN_SERVER) == {"shell", "python", "gunicorn-config"}

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from warpdrive import __version__, context, detect, output, pins, proc
+from warpdrive import __version__, context, detect, output, proc
 from warpdrive.build import deps, hooks, record
 from warpdrive.build.deps import DependencySource
 from warpdrive.build.deps import installer as installers
@@ -34,7 +34,7 @@ from warpdrive.detect.spec import AppSpec
 from warpdrive.env import generations, lifecycle
 from warpdrive.env.registry import EnvRecord
 from warpdrive.errors import BuildLocked, CommandFailed, SettingsImportFailed
-from warpdrive.serve import choice
+from warpdrive.serve import choice, servers
 from warpdrive.serve.servers import SERVERS
 
 COLLECTSTATIC = Path(detect.__file__).parent / "django_collectstatic.py"
@@ -127,7 +127,7 @@ def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> Buil
         python_identity(python),
         installer.version,
         SERVERS[server].packages() if server else None,
-        pins.digest(),
+        servers.requirements_digest(),
         extra_packages(ctx),
     )
     reuse = previous is not None and previous.inputs == inputs
@@ -287,7 +287,7 @@ def collect_root(ctx: Context, spec: AppSpec) -> Path | None:
 
 
 def install_server(ctx: Context, installer: Installer, venv: Path, server: str) -> None:
-    """The server's packages from pins.toml, those the app's dependencies lack."""
+    """The server's pinned packages that the app's dependencies lack."""
     wanted = SERVERS[server].packages()
     missing = [r for r in wanted if not generations.has_distribution(venv, r.partition("==")[0])]
     if not missing:

@@ -58,7 +58,7 @@ class BuildInputs:
     python: str  # "path full-version" of the interpreter
     installer: str
     server_package: list[str] | None
-    pins: str  # digest of pins.toml
+    pins: str  # digest of every server's pinned requirements
     extras: Extras
 
     def to_json(self) -> dict[str, Any]:

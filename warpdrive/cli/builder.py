@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from warpdrive import pins
-
 
 @click.group(epilog="\b\nExample:\n  warpdrive builder build --python 3.13")
 def builder() -> None:
@@ -54,10 +52,16 @@ def wheelhouse(venv: Path, cache_root: Path) -> None:
 
 
 @builder.command("server-packages", hidden=True)
-@click.argument("servers", nargs=-1, required=True, type=click.Choice(list(pins.pins()["servers"])))
-def server_packages(servers: tuple[str, ...]) -> None:
-    """Print the pinned packages builds install for SERVERS, space-separated."""
-    click.echo(" ".join(r for server in servers for r in pins.server_requirements(server)))
+@click.argument("names", nargs=-1, required=True)
+def server_packages(names: tuple[str, ...]) -> None:
+    """Print the pinned packages builds install for the servers NAMES, space-separated."""
+    from warpdrive.errors import BadSetting
+    from warpdrive.serve.servers import SERVERS, WSGI_SERVERS
+
+    unknown = [name for name in names if name not in WSGI_SERVERS]
+    if unknown:
+        raise BadSetting("SERVER", unknown[0], "one of " + ", ".join(WSGI_SERVERS))
+    click.echo(" ".join(r for name in names for r in SERVERS[name].packages()))
 
 
 COMMANDS = [builder]

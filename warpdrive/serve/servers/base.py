@@ -1,9 +1,9 @@
 """The protocol every server module implements: all warpdrive knows about one server.
 
-A server module defines one subclass of `Server` and registers an instance in
-`SERVERS` (servers/__init__.py); its launcher is `server-scripts/start-<name>`. The
-defaults here fit a WSGI server that the build installs from pins.toml and that
-`start` sizes from the CPUs and memory it may use.
+A server module in this package defines one subclass of `Server` and an instance of
+it named SERVER, which servers/__init__.py finds; its launcher is
+`server-scripts/start-<name>`. The defaults here fit a WSGI server that the build
+installs (its `requirements`) and that `start` sizes from the CPUs and memory it may use.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from warpdrive import pins
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
 from warpdrive.serve import sizing
@@ -28,6 +27,7 @@ GRACEFUL_SECONDS = 8
 WRAPPER = "warpdrive_wsgi:application"
 # The package that serves static files for the servers that load the app through WRAPPER.
 STATIC_PACKAGE = "whitenoise"
+WHITENOISE = "whitenoise==6.12.0"
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,11 @@ class Launch:
 
 class Server:
     name: ClassVar[str]
+    # Where it stands in --server's list: the default first.
+    rank: ClassVar[int]
+    # What the build installs when the app does not list it, pinned: the server's own
+    # package first, then what warpdrive needs beside it.
+    requirements: ClassVar[tuple[str, ...]] = ()
     # The program the launcher execs, in the app environment's bin/.
     executable: ClassVar[str]
     # A WSGI server: installed by the build, chosen with --server, sized. Otherwise the
@@ -62,14 +67,14 @@ class Server:
     # The settings that give the process and thread counts, first set wins.
     process_settings: ClassVar[tuple[str, ...]] = ("WEB_CONCURRENCY",)
     thread_settings: ClassVar[tuple[str, ...]] = ("WARPDRIVE_THREADS",)
-    # Why each package beside the server (pins.toml) is there, for `start`'s refusal.
+    # Why each package beside the server is there, for `start`'s refusal.
     package_roles: ClassVar[Mapping[str, str]] = {
         STATIC_PACKAGE: "which serves the app's static files for it",
     }
 
     def packages(self) -> list[str]:
-        """The requirements the build installs: the server's package first (pins.toml)."""
-        return pins.server_requirements(self.name) if self.wsgi else []
+        """The requirements the build installs: the server's package first."""
+        return list(self.requirements)
 
     def needed_packages(self, spec: AppSpec) -> list[str]:
         """The packages besides the server itself that starting it for this app needs:

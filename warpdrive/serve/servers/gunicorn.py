@@ -9,7 +9,7 @@ from pathlib import Path
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import ExplicitAppMissing
-from warpdrive.serve.servers.base import GRACEFUL_SECONDS, WRAPPER, Launch, Server
+from warpdrive.serve.servers.base import GRACEFUL_SECONDS, WHITENOISE, WRAPPER, Launch, Server
 
 CONFIG_KIND = "gunicorn-config"
 
@@ -31,6 +31,8 @@ def resolve_app_config(ctx: Context, spec: AppSpec) -> Path:
 
 class Gunicorn(Server):
     name = "gunicorn"
+    rank = 1
+    requirements = ("gunicorn==27.0.1", WHITENOISE)
     executable = "gunicorn"
     own_kinds = (CONFIG_KIND,)
 

@@ -34,6 +34,9 @@ def graceful_conf(root: Path) -> Path:
 
 class ModWsgi(Server):
     name = "mod_wsgi"
+    rank = 0
+    # dumb-init turns SIGTERM into Apache's graceful stop (server-scripts/start-mod_wsgi).
+    requirements = ("mod_wsgi==6.1.1", "dumb-init==1.2.5.post1")
     executable = "mod_wsgi-express"
     notes = (
         "mod_wsgi-express writes Apache's configuration (--setup-only), then "

@@ -8,6 +8,7 @@ from warpdrive.serve.servers.base import OwnServer
 
 class Python(OwnServer):
     name = "python"
+    rank = 11
     executable = "python"
     own_kinds = ("python",)
 

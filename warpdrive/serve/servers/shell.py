@@ -8,6 +8,7 @@ from warpdrive.serve.servers.base import OwnServer
 
 class Shell(OwnServer):
     name = "shell"
+    rank = 10
     executable = ""
     own_kinds = ("shell",)
 

@@ -8,6 +8,8 @@ from warpdrive.serve.servers.base import GRACEFUL_SECONDS, Launch, Server
 
 class Uwsgi(Server):
     name = "uwsgi"
+    rank = 3
+    requirements = ("uwsgi==2.0.31",)
     executable = "uwsgi"
 
     def arguments(self, launch: Launch) -> list[str]:

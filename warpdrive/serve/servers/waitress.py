@@ -7,11 +7,14 @@ from warpdrive import resources
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
 from warpdrive.serve import sizing
-from warpdrive.serve.servers.base import GRACEFUL_SECONDS, WRAPPER, Launch, Server
+from warpdrive.serve.servers.base import GRACEFUL_SECONDS, WHITENOISE, WRAPPER, Launch, Server
 
 
 class Waitress(Server):
     name = "waitress"
+    rank = 2
+    # The graceful stop in server-scripts/wsgi/warpdrive_waitress.py uses waitress internals.
+    requirements = ("waitress==3.0.2", WHITENOISE)
     executable = "waitress-serve"
 
     def wraps(self, spec: AppSpec) -> bool:
