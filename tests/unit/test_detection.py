@@ -1,0 +1,75 @@
+"""Detection in-process, on copies of the examples and fixtures in real temp dirs:
+each kind, the order between them, the explicit settings, and the no-app error."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support import EXAMPLES, FIXTURES
+from warpdrive import context, detect
+from warpdrive.errors import ModeNotMatched, NoAppFound
+
+
+def copy(name: str, tmp_path: Path) -> Path:
+    source = EXAMPLES / name if (EXAMPLES / name).is_dir() else FIXTURES / name
+    target = tmp_path / name
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def detect_in(src: Path, tmp_path: Path, **environ: str) -> detect.AppSpec:
+    base = {"HOME": str(tmp_path), "WARPDRIVE_HOME": str(tmp_path / "home"), "PATH": "/usr/bin"}
+    return detect.detect(context.resolve(src, {**base, **environ}))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "entry"),
+    [
+        ("wsgi", "wsgi", "wsgi:application"),
+        ("wsgi_package", "wsgi", "wsgi:application"),
+        ("paste", "paste", "paste.ini"),
+        ("python", "python", "app.py"),
+        ("shell", "shell", "app.sh"),
+        ("gunicorn_config_wsgi_app", "gunicorn-config", "gunicorn.conf.py"),
+        ("setup_py_name", "wsgi", "hello_site:application"),
+        ("django", "django", "mysite.wsgi:application"),
+    ],
+)
+def test_each_kind(tmp_path, name, kind, entry):
+    spec = detect_in(copy(name, tmp_path), tmp_path)
+    assert (spec.kind, spec.entry) == (kind, entry)
+    if kind == "django":
+        assert spec.django is not None and spec.django.settings_module == "mysite.settings"
+        assert [m.url for m in spec.static] == ["/static/"]
+
+
+def test_the_apps_own_script_comes_before_a_wsgi_file(tmp_path):
+    src = copy("shell", tmp_path)
+    shutil.copy(EXAMPLES / "wsgi" / "wsgi.py", src / "wsgi.py")
+    assert detect_in(src, tmp_path).kind == "shell"
+    (src / "app.sh").chmod(0o644)  # not executable: not used
+    assert detect_in(src, tmp_path).kind == "wsgi"
+
+
+def test_app_module_makes_the_scripts_step_aside(tmp_path):
+    src = copy("python", tmp_path)
+    (src / "hello.py").write_text("def application(environ, start_response): ...\n")
+    spec = detect_in(src, tmp_path, APP_MODULE="hello")
+    assert (spec.kind, spec.entry) == ("wsgi", "hello:application")
+
+
+def test_an_explicit_mode_runs_only_its_detector(tmp_path):
+    src = copy("wsgi", tmp_path)
+    with pytest.raises(ModeNotMatched):
+        detect_in(src, tmp_path, WARPDRIVE_DEPLOY_MODE="paste")
+
+
+def test_nothing_found_names_every_file_looked_for(tmp_path):
+    with pytest.raises(NoAppFound) as raised:
+        detect_in(copy("none_nothing", tmp_path), tmp_path)
+    for name in ("manage.py", "wsgi.py", "app.py", "app.sh", "paste.ini", "gunicorn.conf.py"):
+        assert name in raised.value.message
+    assert "APP_MODULE" in raised.value.hint and "WARPDRIVE_PASTE_INI" in raised.value.hint
