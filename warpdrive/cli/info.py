@@ -66,6 +66,8 @@ def render(info: Info) -> str:
         ("kind", f"{spec.kind} ({spec.detected_by}; {info.spec_from})"),
         ("entry point", spec.entry),
     ]
+    if spec.kind not in ("shell", "python", "gunicorn-config"):
+        rows.append(("interface", spec.interface))
     rows += [("static", f"{m.url} -> {m.directory}") for m in spec.static] or [("static", "none")]
     django = spec.django
     if django and django.ok:

@@ -10,11 +10,11 @@ its own detector.
 from __future__ import annotations
 
 from warpdrive.context import Context
-from warpdrive.detect import django, gunicorn_config, paste, python, shell, wsgi
+from warpdrive.detect import asgi, django, gunicorn_config, paste, python, shell, wsgi
 from warpdrive.detect.spec import AppSpec, Reads, StaticMount
 from warpdrive.errors import BadSetting, ModeNotMatched, NoAppFound
 
-DETECTORS = (gunicorn_config, shell, python, django, paste, wsgi)
+DETECTORS = (gunicorn_config, shell, python, django, paste, asgi, wsgi)
 MODES = ("auto", *(d.KIND for d in DETECTORS if d is not gunicorn_config))
 # What detection reads besides the detectors: the mode, the static mount settings, where
 # the app home is, and pyproject.toml for [tool.warpdrive].

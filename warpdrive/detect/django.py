@@ -11,6 +11,7 @@ from typing import Any
 from warpdrive import output, proc
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
+from warpdrive.detect.entry import interface_setting
 from warpdrive.detect.spec import AppSpec, DjangoFacts, Reads, StaticMount
 from warpdrive.errors import SettingsImportFailed
 
@@ -28,7 +29,7 @@ def settings_package(spec: AppSpec) -> tuple[str, ...]:
 
 READS = Reads(
     files={"manage.py": "with a settings module"},
-    settings=("APP_MODULE", "DJANGO_SETTINGS_MODULE"),
+    settings=("APP_MODULE", "DJANGO_SETTINGS_MODULE", "WARPDRIVE_INTERFACE"),
     found=settings_package,
 )
 NEEDS = "manage.py and a Django settings module"
@@ -101,8 +102,13 @@ def detect(ctx: Context) -> AppSpec | None:
     else:
         raise SettingsImportFailed(module, str(ctx.app_python), read["error"], "")
 
-    wsgi_app = facts.wsgi_application or module.rpartition(".")[0] + ".wsgi.application"
-    wsgi_module, _, wsgi_callable = wsgi_app.rpartition(".")
+    interface, why = django_interface(ctx, facts)
+    project = module.rpartition(".")[0]
+    if interface == "asgi":
+        entry = facts.asgi_application or project + ".asgi.application"
+    else:
+        entry = facts.wsgi_application or project + ".wsgi.application"
+    entry_module, _, entry_callable = entry.rpartition(".")
     static = []
     if facts.staticfiles and facts.static_url and facts.static_url.startswith("/"):
         root = facts.static_root
@@ -113,11 +119,23 @@ def detect(ctx: Context) -> AppSpec | None:
     return AppSpec(
         KIND,
         ctx.app_home,
-        f"{wsgi_module}:{wsgi_callable}",
-        wsgi_module,
-        wsgi_callable,
-        detected_by=f"manage.py with settings {module}",
+        f"{entry_module}:{entry_callable}",
+        entry_module,
+        entry_callable,
+        detected_by=f"manage.py with settings {module}{why}",
         static=static,
         django=facts,
         notes=notes,
+        interface=interface,
     )
+
+
+def django_interface(ctx: Context, facts: DjangoFacts) -> tuple[str, str]:
+    """WSGI, unless WARPDRIVE_INTERFACE says otherwise or the settings set
+    ASGI_APPLICATION; and why, for detected_by."""
+    setting = interface_setting(ctx)
+    if setting is not None:
+        return setting.value, f", {setting.source}={setting.value}"
+    if facts.asgi_application:
+        return "asgi", f", ASGI_APPLICATION {facts.asgi_application}"
+    return "wsgi", ""

@@ -60,6 +60,7 @@ def facts(settings, module, source, version):
         "django_version": version,
         "settings_module": module,
         "wsgi_application": getattr(settings, "WSGI_APPLICATION", None),
+        "asgi_application": getattr(settings, "ASGI_APPLICATION", None),
         "static_url": static_url,
         "static_root": str(static_root) if static_root else None,
         "staticfiles": any(a.startswith("django.contrib.staticfiles") for a in apps),

@@ -1,12 +1,12 @@
 """The entry file of a kind that an explicit setting may name (APP_SCRIPT, APP_FILE,
-WARPDRIVE_PASTE_INI): shared by those detectors."""
+WARPDRIVE_PASTE_INI), shared by those detectors; and the WARPDRIVE_INTERFACE setting."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from warpdrive.context import Context
-from warpdrive.errors import ExplicitAppMissing
+from warpdrive.context import Context, Setting
+from warpdrive.errors import BadSetting, ExplicitAppMissing
 
 
 def entry_file(
@@ -24,3 +24,16 @@ def entry_file(
             raise ExplicitAppMissing(explicit.name, explicit.value, path)
         return None
     return entry, path, explicit.source if explicit else default
+
+
+INTERFACES = ("wsgi", "asgi")
+
+
+def interface_setting(ctx: Context) -> Setting | None:
+    """WARPDRIVE_INTERFACE (`interface` in [tool.warpdrive]): `wsgi` or `asgi`, what the
+    app's entry point is called as when the source does not say (a Django project, an
+    APP_MODULE app); None when not set."""
+    setting = ctx.setting("WARPDRIVE_INTERFACE", key="interface")
+    if setting is not None and setting.value not in INTERFACES:
+        raise BadSetting(setting.name, setting.value, "wsgi or asgi")
+    return setting

@@ -33,6 +33,7 @@ class DjangoFacts:
     ok: bool
     settings_module: str
     wsgi_application: str | None = None
+    asgi_application: str | None = None
     source: str | None = None  # django.conf.settings, or the module alone
     django_version: str | None = None
     static_url: str | None = None
@@ -53,6 +54,7 @@ class DjangoFacts:
                 "ok": False,
                 "settings_module": self.settings_module,
                 "wsgi_application": self.wsgi_application,
+                "asgi_application": self.asgi_application,
             }
         return {
             "ok": True,
@@ -60,6 +62,7 @@ class DjangoFacts:
             "django_version": self.django_version,
             "settings_module": self.settings_module,
             "wsgi_application": self.wsgi_application,
+            "asgi_application": self.asgi_application,
             "static_url": self.static_url,
             "static_root": self.static_root,
             "staticfiles": self.staticfiles,
@@ -88,6 +91,7 @@ class AppSpec:
     static: list[StaticMount] = field(default_factory=list)
     django: DjangoFacts | None = None  # facts read from the imported settings
     notes: list[str] = field(default_factory=list)
+    interface: str = "wsgi"  # wsgi or asgi: what the entry point is called as
 
     @property
     def entry_path(self) -> Path:

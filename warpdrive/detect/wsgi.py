@@ -1,6 +1,8 @@
 """Kind `wsgi`: APP_MODULE=module:callable, a wsgi.py (or wsgi/__init__.py) defining
-`application`, or else the module named like the setup.py project, as OpenShift's
-Python builder does."""
+`application`, an app.py or main.py whose `app`/`application` a WSGI framework makes
+(Flask(), Bottle(), falcon.App(); detect/appobject.py: the `python` detector has
+already taken an app.py that starts its own server), or else the module named like the
+setup.py project, as OpenShift's Python builder does."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import re
 
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
+from warpdrive.detect.appobject import app_object
 from warpdrive.detect.spec import AppSpec, Reads
 from warpdrive.errors import BadSetting
 
@@ -16,6 +19,8 @@ READS = Reads(
     files={
         "wsgi.py": "defining application",
         "wsgi/__init__.py": "defining application",
+        "app.py": "with an app a WSGI framework makes",
+        "main.py": "with an app a WSGI framework makes",
         "setup.py": "its project name",
     },
     settings=("APP_MODULE",),
@@ -45,6 +50,20 @@ def detect(ctx: Context) -> AppSpec | None:
         tree = pyfile.parse(path) if path.is_file() else None
         if tree is not None and "application" in pyfile.top_level_names(tree):
             return AppSpec(KIND, ctx.app_home, "wsgi:application", "wsgi", "application", entry)
+    for entry in ("app.py", "main.py"):
+        path = ctx.app_home / entry
+        tree = pyfile.parse(path) if path.is_file() else None
+        found = app_object(tree) if tree is not None else None
+        if found is not None and found.interface == "wsgi":
+            module = entry.removesuffix(".py")
+            return AppSpec(
+                KIND,
+                ctx.app_home,
+                f"{module}:{found.name}",
+                module,
+                found.name,
+                found.describe(entry),
+            )
     setup_py = ctx.app_home / "setup.py"
     tree = pyfile.parse(setup_py) if setup_py.is_file() else None
     name = pyfile.setup_py_name(tree) if tree is not None else None
