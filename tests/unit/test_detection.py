@@ -3,6 +3,7 @@ each kind, the order between them, the explicit settings, and the no-app error."
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from tests.support import EXAMPLES, FIXTURES
 from warpdrive import context, detect
-from warpdrive.errors import ModeNotMatched, NoAppFound
+from warpdrive.errors import BadSetting, ModeNotMatched, NoAppFound
 
 
 def copy(name: str, tmp_path: Path) -> Path:
@@ -73,3 +74,189 @@ def test_nothing_found_names_every_file_looked_for(tmp_path):
     for name in ("manage.py", "wsgi.py", "app.py", "app.sh", "paste.ini", "gunicorn.conf.py"):
         assert name in raised.value.message
     assert "APP_MODULE" in raised.value.hint and "WARPDRIVE_PASTE_INI" in raised.value.hint
+
+
+def app_files(tmp_path: Path, **files: str) -> Path:
+    """A source dir holding `files` (keyword main_py is the file main.py)."""
+    src = tmp_path / "src"
+    src.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (src / name.replace("_py", ".py")).write_text(text)
+    return src
+
+
+# Each module imports a package that is not installed: detection reads, never imports.
+ASGI_APPS = {
+    "fastapi": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    "fastapi_module": "import fastapi\n\napp = fastapi.FastAPI(title='x')\n",
+    "fastapi_alias": "import fastapi as fa\n\napp: fa.FastAPI = fa.FastAPI()\n",
+    "starlette": (
+        "from starlette.applications import Starlette\n"
+        "from starlette.routing import Route\n\n"
+        "async def home(request): ...\n\n"
+        "app = Starlette(routes=[Route('/', home)])\n"
+    ),
+    "quart": "from quart import Quart\n\napp = Quart(__name__)\n",
+    "litestar": (
+        "from litestar import Litestar, get\n\n"
+        "@get('/')\nasync def index() -> str:\n    return 'hi'\n\n"
+        "app = Litestar([index])\n"
+    ),
+    "django_asgi": (
+        "import os\nfrom django.core.asgi import get_asgi_application\n\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n"
+        "application = get_asgi_application()\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("framework", sorted(ASGI_APPS))
+@pytest.mark.parametrize("file", ["main.py", "app.py", "asgi.py"])
+def test_an_asgi_app_is_found_by_reading_its_source(tmp_path, framework, file):
+    src = app_files(tmp_path, **{file.replace(".py", "_py"): ASGI_APPS[framework]})
+    spec = detect_in(src, tmp_path)
+    name = "application" if framework == "django_asgi" else "app"
+    module = file.removesuffix(".py")
+    assert (spec.kind, spec.interface, spec.entry) == ("asgi", "asgi", f"{module}:{name}")
+    assert (spec.module, spec.callable) == (module, name)
+    assert spec.detected_by.startswith(f"{file}: {name} = ")
+
+
+def test_an_asgi_app_with_its_own_uvicorn_run_in_main_py_is_still_served(tmp_path):
+    text = ASGI_APPS["fastapi"] + "\nif __name__ == '__main__':\n    import uvicorn\n    uvicorn.run(app)\n"
+    spec = detect_in(app_files(tmp_path, main_py=text), tmp_path)
+    assert (spec.kind, spec.entry) == ("asgi", "main:app")
+
+
+WSGI_APPS = {
+    "flask": ("from flask import Flask\n\napp = Flask(__name__)\n", "app"),
+    "bottle": ("import bottle\n\napplication = bottle.default_app()\n", "application"),
+    "falcon": ("import falcon\n\napp = falcon.App()\n", "app"),
+}
+
+
+@pytest.mark.parametrize("framework", sorted(WSGI_APPS))
+def test_an_app_py_that_only_defines_a_wsgi_app_is_served_not_run(tmp_path, framework):
+    text, name = WSGI_APPS[framework]
+    text += "\n@app.route('/')\ndef index():\n    subprocess.run(['true'])\n    return 'hi'\n"
+    spec = detect_in(app_files(tmp_path, app_py=text), tmp_path)
+    assert (spec.kind, spec.interface, spec.entry) == ("wsgi", "wsgi", f"app:{name}")
+    assert spec.detected_by.startswith(f"app.py: {name} = ")
+
+
+def test_a_main_py_flask_app_is_a_wsgi_app(tmp_path):
+    spec = detect_in(app_files(tmp_path, main_py=WSGI_APPS["flask"][0]), tmp_path)
+    assert (spec.kind, spec.entry) == ("wsgi", "main:app")
+
+
+@pytest.mark.parametrize(
+    ("text", "call"),
+    [
+        (WSGI_APPS["flask"][0] + "\nif __name__ == '__main__':\n    app.run(port=8080)\n", "app.run"),
+        (WSGI_APPS["flask"][0] + "\napp.run()\n", "app.run"),
+        (ASGI_APPS["fastapi"] + "\nimport uvicorn\n\nuvicorn.run(app, port=8080)\n", "uvicorn.run"),
+        (
+            ASGI_APPS["fastapi"]
+            + "\ndef main():\n    import uvicorn\n    uvicorn.run(app)\n\n"
+            + "if __name__ == '__main__':\n    main()\n",
+            "uvicorn.run",
+        ),
+        (
+            WSGI_APPS["flask"][0]
+            + "from waitress import serve\nif __name__ == '__main__':\n    serve(app)\n",
+            "serve",
+        ),
+        (
+            "from wsgiref.simple_server import make_server\n"
+            "def app(environ, start_response): ...\n"
+            "make_server('', 8080, app).serve_forever()\n",
+            "make_server",
+        ),
+    ],
+)
+def test_an_app_py_that_starts_its_own_server_is_run_as_a_script(tmp_path, text, call):
+    spec = detect_in(app_files(tmp_path, app_py=text), tmp_path)
+    assert (spec.kind, spec.entry) == ("python", "app.py")
+    assert spec.detected_by.startswith(f"app.py starts its own server: {call}")
+
+
+def test_an_app_py_with_no_known_app_object_stays_a_script(tmp_path):
+    spec = detect_in(app_files(tmp_path, app_py="print('hi')\n"), tmp_path)
+    assert (spec.kind, spec.detected_by) == ("python", "app.py")
+
+
+def test_app_file_or_python_mode_runs_an_app_py_as_a_script(tmp_path):
+    src = app_files(tmp_path, app_py=WSGI_APPS["flask"][0])
+    assert detect_in(src, tmp_path, APP_FILE="app.py").kind == "python"
+    assert detect_in(src, tmp_path, WARPDRIVE_DEPLOY_MODE="python").kind == "python"
+
+
+def test_app_module_naming_an_asgi_app(tmp_path):
+    src = app_files(tmp_path, service_py="import fastapi\napi = fastapi.FastAPI()\n")
+    spec = detect_in(src, tmp_path, APP_MODULE="service:api")
+    assert (spec.kind, spec.interface, spec.entry) == ("asgi", "asgi", "service:api")
+    assert spec.detected_by == "env APP_MODULE, service.py: api = FastAPI()"
+    # The source does not say: WARPDRIVE_INTERFACE does; wsgi turns detection off.
+    (src / "service.py").write_text("from somewhere import api\n")
+    assert detect_in(src, tmp_path, APP_MODULE="service:api").kind == "wsgi"
+    spec = detect_in(src, tmp_path, APP_MODULE="service:api", WARPDRIVE_INTERFACE="asgi")
+    assert (spec.kind, spec.interface, spec.entry) == ("asgi", "asgi", "service:api")
+    assert spec.detected_by == "env APP_MODULE, env WARPDRIVE_INTERFACE=asgi"
+    (src / "service.py").write_text("import fastapi\napi = fastapi.FastAPI()\n")
+    spec = detect_in(src, tmp_path, APP_MODULE="service:api", WARPDRIVE_INTERFACE="wsgi")
+    assert (spec.kind, spec.interface) == ("wsgi", "wsgi")
+
+
+def test_a_bad_interface_setting(tmp_path):
+    src = app_files(tmp_path, main_py=ASGI_APPS["fastapi"])
+    with pytest.raises(BadSetting) as raised:
+        detect_in(src, tmp_path, WARPDRIVE_INTERFACE="rsgi")
+    assert "WARPDRIVE_INTERFACE='rsgi' is not valid" in raised.value.message
+    assert "wsgi or asgi" in raised.value.hint
+
+
+def test_django_is_wsgi_unless_its_settings_or_the_setting_say_asgi(tmp_path):
+    src = copy("django", tmp_path)
+    spec = detect_in(src, tmp_path)
+    assert (spec.interface, spec.entry) == ("wsgi", "mysite.wsgi:application")
+    spec = detect_in(src, tmp_path, WARPDRIVE_INTERFACE="asgi")
+    assert (spec.kind, spec.interface, spec.entry) == ("django", "asgi", "mysite.asgi:application")
+    assert spec.detected_by.endswith(", env WARPDRIVE_INTERFACE=asgi")
+    with (src / "mysite" / "settings.py").open("a") as fh:
+        fh.write('\nASGI_APPLICATION = "mysite.routing.application"\n')
+    spec = detect_in(src, tmp_path)
+    assert (spec.kind, spec.interface, spec.entry) == ("django", "asgi", "mysite.routing:application")
+    assert spec.django is not None and spec.django.asgi_application == "mysite.routing.application"
+    assert spec.detected_by.endswith(", ASGI_APPLICATION mysite.routing.application")
+    spec = detect_in(src, tmp_path, WARPDRIVE_INTERFACE="wsgi")
+    assert (spec.interface, spec.entry) == ("wsgi", "mysite.wsgi:application")
+
+
+def test_the_detection_order_is_the_readme_table(tmp_path):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme.split("## How detection works", 1)[1].split("\n\n")[2]
+    kinds = re.findall(r"^\| \d+ \| `([\w-]+)` \|", table, re.MULTILINE)
+    assert kinds == [d.KIND for d in detect.DETECTORS]
+
+
+@pytest.mark.parametrize(
+    ("files", "kind"),
+    [
+        # framework conventions and the app's own scripts come before an ASGI main.py
+        ({"manage.py": ""}, "django"),  # manage.py without settings is skipped: below
+        ({"paste.ini": "[app:main]\nuse = egg:x\n"}, "paste"),
+        ({"app.py": WSGI_APPS["flask"][0] + "app.run()\n"}, "python"),
+        # ... and an ASGI main.py before a WSGI wsgi.py
+        ({"wsgi.py": "application = None\n"}, "asgi"),
+        ({"app.py": WSGI_APPS["flask"][0]}, "asgi"),
+    ],
+)
+def test_where_asgi_comes_in_the_order(tmp_path, files, kind):
+    src = app_files(tmp_path, main_py=ASGI_APPS["fastapi"])
+    for name, text in files.items():
+        (src / name).write_text(text)
+    if kind == "django":
+        shutil.rmtree(src)
+        src = copy("django", tmp_path)
+        (src / "main.py").write_text(ASGI_APPS["fastapi"])
+    assert detect_in(src, tmp_path).kind == kind

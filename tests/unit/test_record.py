@@ -21,6 +21,7 @@ PROBED = {
     "django_version": "5.2.1",
     "settings_module": "mysite.settings",
     "wsgi_application": "mysite.wsgi.application",
+    "asgi_application": None,
     "static_url": "/static/",
     "static_root": None,
     "staticfiles": True,
@@ -188,9 +189,19 @@ def test_django_facts_round_trip_in_the_probe_shape():
         "ok": False,
         "settings_module": "mysite.settings",
         "wsgi_application": None,
+        "asgi_application": None,
     }
     assert DjangoFacts.from_json(unread.to_json()) == unread
     assert AppSpec.from_json(SPEC.to_json()) == SPEC
+
+
+def test_the_interface_is_recorded_and_old_records_are_wsgi():
+    asgi = AppSpec("asgi", Path("/app"), "main:app", "main", "app", interface="asgi")
+    assert asgi.to_json()["interface"] == "asgi"
+    assert AppSpec.from_json(asgi.to_json()) == asgi
+    old = SPEC.to_json()
+    del old["interface"]
+    assert AppSpec.from_json(old).interface == "wsgi"
 
 
 def test_written_record_is_read_back_and_its_spec_reused(tmp_path):
