@@ -270,7 +270,7 @@ def test_unknown_deploy_mode(run_wd, app_dir):
     result = run_wd("info", str(app_dir("wsgi")), extra={"WARPDRIVE_DEPLOY_MODE": "rails"})
     assert result.returncode == 2
     assert "error: WARPDRIVE_DEPLOY_MODE='rails' is not valid" in result.stderr
-    assert "hint: use one of auto, shell, python, django, paste, wsgi" in result.stderr
+    assert "hint: use one of auto, shell, python, django, paste, asgi, wsgi" in result.stderr
 
 
 def test_app_module_beats_detection(run_wd, app_dir):
@@ -334,3 +334,34 @@ def test_malformed_environment_file(run_wd, app_dir):
     result = run_wd("info", str(src))
     assert result.returncode == 2
     assert "line 2 is not KEY=VALUE: 'this line is wrong'" in result.stderr
+
+
+def test_a_fastapi_project_is_an_asgi_app(run_wd, app_dir):
+    """FastAPI's bigger-application layout: main.py, a routers package, requirements."""
+    src = app_dir("asgi_fastapi")
+    spec = info_json(run_wd, src)["spec"]
+    assert (spec["kind"], spec["interface"], spec["entry"]) == ("asgi", "asgi", "main:app")
+    assert spec["detected_by"] == "main.py: app = FastAPI()"
+    out = run_wd("info", str(src)).stdout
+    assert "kind:         asgi (main.py: app = FastAPI(); detected now)" in out
+    assert "interface:    asgi" in out
+    # Named with APP_MODULE, as a user coming from uvicorn would.
+    spec = info_json(run_wd, src, extra={"APP_MODULE": "main:app"})["spec"]
+    assert (spec["kind"], spec["entry"]) == ("asgi", "main:app")
+    assert spec["detected_by"] == "env APP_MODULE, main.py: app = FastAPI()"
+
+
+def test_a_flask_app_py_without_app_run_is_a_wsgi_app(run_wd, app_dir, tmp_path):
+    src = tmp_path / "flaskapp"
+    src.mkdir()
+    (src / "app.py").write_text(
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        "@app.route('/')\ndef index():\n    return 'hi'\n"
+    )
+    spec = info_json(run_wd, src)["spec"]
+    assert (spec["kind"], spec["interface"], spec["entry"]) == ("wsgi", "wsgi", "app:app")
+    with (src / "app.py").open("a") as fh:
+        fh.write("\n\nif __name__ == '__main__':\n    app.run()\n")
+    spec = info_json(run_wd, src)["spec"]
+    assert (spec["kind"], spec["entry"]) == ("python", "app.py")
+    assert spec["detected_by"] == "app.py starts its own server: app.run()"
