@@ -123,7 +123,10 @@ def test_an_asgi_app_is_found_by_reading_its_source(tmp_path, framework, file):
 
 
 def test_an_asgi_app_with_its_own_uvicorn_run_in_main_py_is_still_served(tmp_path):
-    text = ASGI_APPS["fastapi"] + "\nif __name__ == '__main__':\n    import uvicorn\n    uvicorn.run(app)\n"
+    text = (
+        ASGI_APPS["fastapi"]
+        + "\nif __name__ == '__main__':\n    import uvicorn\n    uvicorn.run(app)\n"
+    )
     spec = detect_in(app_files(tmp_path, main_py=text), tmp_path)
     assert (spec.kind, spec.entry) == ("asgi", "main:app")
 
@@ -152,7 +155,10 @@ def test_a_main_py_flask_app_is_a_wsgi_app(tmp_path):
 @pytest.mark.parametrize(
     ("text", "call"),
     [
-        (WSGI_APPS["flask"][0] + "\nif __name__ == '__main__':\n    app.run(port=8080)\n", "app.run"),
+        (
+            WSGI_APPS["flask"][0] + "\nif __name__ == '__main__':\n    app.run(port=8080)\n",
+            "app.run",
+        ),
         (WSGI_APPS["flask"][0] + "\napp.run()\n", "app.run"),
         (ASGI_APPS["fastapi"] + "\nimport uvicorn\n\nuvicorn.run(app, port=8080)\n", "uvicorn.run"),
         (
@@ -225,7 +231,11 @@ def test_django_is_wsgi_unless_its_settings_or_the_setting_say_asgi(tmp_path):
     with (src / "mysite" / "settings.py").open("a") as fh:
         fh.write('\nASGI_APPLICATION = "mysite.routing.application"\n')
     spec = detect_in(src, tmp_path)
-    assert (spec.kind, spec.interface, spec.entry) == ("django", "asgi", "mysite.routing:application")
+    assert (spec.kind, spec.interface, spec.entry) == (
+        "django",
+        "asgi",
+        "mysite.routing:application",
+    )
     assert spec.django is not None and spec.django.asgi_application == "mysite.routing.application"
     assert spec.detected_by.endswith(", ASGI_APPLICATION mysite.routing.application")
     spec = detect_in(src, tmp_path, WARPDRIVE_INTERFACE="wsgi")

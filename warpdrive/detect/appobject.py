@@ -89,9 +89,12 @@ def assignments(tree: ast.Module) -> list[tuple[str, ast.expr]]:
     for node in tree.body:
         if isinstance(node, ast.Assign):
             found += [(t.id, node.value) for t in node.targets if isinstance(t, ast.Name)]
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            if isinstance(node.target, ast.Name):
-                found.append((node.target.id, node.value))
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and node.value is not None
+            and isinstance(node.target, ast.Name)
+        ):
+            found.append((node.target.id, node.value))
     return found
 
 
