@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from warpdrive.errors import BadSetting
+
+if TYPE_CHECKING:
+    from warpdrive.context import Context
+
+# The interfaces an app object speaks: WSGI (a callable of environ and start_response)
+# or ASGI (a coroutine function of scope, receive and send).
+INTERFACES = ("wsgi", "asgi")
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,7 @@ class AppSpec:
     static: list[StaticMount] = field(default_factory=list)
     django: DjangoFacts | None = None  # facts read from the imported settings
     notes: list[str] = field(default_factory=list)
+    interface: str = "wsgi"  # "wsgi" or "asgi": which servers can run the app
 
     @property
     def entry_path(self) -> Path:
@@ -101,6 +111,7 @@ class AppSpec:
             "static": [StaticMount(m["url"], Path(m["directory"])) for m in data["static"]],
             "django": DjangoFacts.from_json(data["django"]) if data.get("django") else None,
             "notes": list(data.get("notes", [])),
+            "interface": data.get("interface", "wsgi"),  # older records: WSGI
         }
         return cls(**fields)
 
@@ -110,3 +121,15 @@ class AppSpec:
         data["static"] = [{"url": m.url, "directory": str(m.directory)} for m in self.static]
         data["django"] = self.django.to_json() if self.django else None
         return data
+
+
+def interface_setting(ctx: Context) -> str | None:
+    """The interface the user names (WARPDRIVE_INTERFACE or [tool.warpdrive] interface),
+    validated; None when nothing names one."""
+    setting = ctx.setting("WARPDRIVE_INTERFACE", key="interface")
+    if setting is None:
+        return None
+    value = setting.value.strip().lower()
+    if value not in INTERFACES:
+        raise BadSetting(setting.name, setting.value, "wsgi or asgi")
+    return value

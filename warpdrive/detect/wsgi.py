@@ -8,7 +8,7 @@ import re
 
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
-from warpdrive.detect.spec import AppSpec, Reads
+from warpdrive.detect.spec import AppSpec, Reads, interface_setting
 from warpdrive.errors import BadSetting
 
 KIND = "wsgi"
@@ -18,7 +18,7 @@ READS = Reads(
         "wsgi/__init__.py": "defining application",
         "setup.py": "its project name",
     },
-    settings=("APP_MODULE",),
+    settings=("APP_MODULE", "WARPDRIVE_INTERFACE"),
     names_app=("APP_MODULE",),
 )
 NEEDS = "wsgi.py defining application (or APP_MODULE)"
@@ -39,7 +39,15 @@ def detect(ctx: Context) -> AppSpec | None:
     explicit = ctx.setting("APP_MODULE")
     if explicit:
         module, func = split_app_module(explicit.name, explicit.value)
-        return AppSpec(KIND, ctx.app_home, f"{module}:{func}", module, func, explicit.source)
+        return AppSpec(
+            KIND,
+            ctx.app_home,
+            f"{module}:{func}",
+            module,
+            func,
+            explicit.source,
+            interface=interface_setting(ctx) or "wsgi",
+        )
     for entry in ("wsgi.py", "wsgi/__init__.py"):
         path = ctx.app_home / entry
         tree = pyfile.parse(path) if path.is_file() else None
