@@ -399,6 +399,20 @@ class ServerCannotStart(WarpdriveError):
     fix: str
 
 
+class ServerWrongInterface(WarpdriveError):
+    """The server chosen cannot run the app's interface (WSGI or ASGI)."""
+
+    code = "server.wrong-interface"
+    template = "server {server} (from {source}) cannot run {interface} apps; {able} can"
+    hint_template = (
+        "choose one of them with --server or WARPDRIVE_SERVER_TYPE, or leave the server to auto"
+    )
+    server: str
+    source: str
+    interface: str
+    able: str
+
+
 class PortInUse(WarpdriveError):
     code = "start.port-in-use"
     template = "port {port} (from {source}) is already in use"

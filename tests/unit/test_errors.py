@@ -54,6 +54,7 @@ PARAMETERS = {
     "ImageBuildFailed": ("tag", "detail"),
     "ServerNotInstalled": ("server", "missing", "built"),
     "ServerCannotStart": ("server", "source", "reason", "fix"),
+    "ServerWrongInterface": ("server", "source", "interface", "able"),
 }
 
 # (class, arguments, code, exit status, message, hint)
@@ -562,6 +563,14 @@ RENDERED = [
         2,
         "server mod_wsgi (from auto) cannot start: Apache is missing",
         "apt-get install apache2",
+    ),
+    (
+        "ServerWrongInterface",
+        ("waitress", "--server", "ASGI", "gunicorn, uvicorn"),
+        "server.wrong-interface",
+        2,
+        "server waitress (from --server) cannot run ASGI apps; gunicorn, uvicorn can",
+        "choose one of them with --server or WARPDRIVE_SERVER_TYPE, or leave the server to auto",
     ),
 ]
 

@@ -12,11 +12,15 @@ import pytest
 
 from warpdrive import context, resources
 from warpdrive.detect.spec import AppSpec, StaticMount
+from warpdrive.errors import ServerWrongInterface
 from warpdrive.serve import choice, launch
 from warpdrive.serve.launch import LaunchPlan
 from warpdrive.serve.servers import SERVERS, WSGI_SERVERS
-from warpdrive.serve.servers.base import WRAPPER
+from warpdrive.serve.servers.base import ASGI_WRAPPER, WRAPPER
 
+# The servers --server can name, by the interfaces they run.
+WSGI_RUNNERS = [n for n in WSGI_SERVERS if "wsgi" in SERVERS[n].interfaces]
+ASGI_RUNNERS = [n for n in WSGI_SERVERS if "asgi" in SERVERS[n].interfaces]
 PORT = 8123
 # Explicit sizing, so that the plans do not depend on this machine's CPUs.
 SIZING = {"WEB_CONCURRENCY": "3", "WARPDRIVE_THREADS": "4"}
@@ -100,7 +104,7 @@ def serves_static(server: str, plan: LaunchPlan, directory: Path) -> bool:
 
 
 @pytest.mark.parametrize("kind", ["wsgi", "django", "paste"])
-@pytest.mark.parametrize("server", WSGI_SERVERS)
+@pytest.mark.parametrize("server", WSGI_RUNNERS)
 def test_every_server_plans_every_wsgi_kind(tmp_path, server, kind):
     c = make_ctx(tmp_path, WARPDRIVE_RUN_USER="www-data")
     spec = make_spec(c, kind)
@@ -125,7 +129,7 @@ def test_every_server_plans_every_wsgi_kind(tmp_path, server, kind):
     assert LaunchPlan.from_json(json.loads(json.dumps(plan.to_json()))) == plan
 
 
-@pytest.mark.parametrize("server", WSGI_SERVERS)
+@pytest.mark.parametrize("server", WSGI_RUNNERS)
 def test_without_static_files_no_wrapper_unless_the_server_needs_it(tmp_path, server):
     c = make_ctx(tmp_path)
     for kind in ("wsgi", "paste"):
@@ -183,7 +187,7 @@ def test_extra_args_come_last_but_before_waitress_app(tmp_path):
     c = make_ctx(tmp_path)
     (c.src / "pyproject.toml").write_text('[tool.warpdrive]\nserver-args = ["--extra"]\n')
     c = make_ctx(tmp_path)
-    for server in WSGI_SERVERS:
+    for server in WSGI_RUNNERS:
         argv = launch.plan(c, make_spec(c, "wsgi"), server, PORT).argv
         assert argv.index("--extra") == len(argv) - (2 if server == "waitress" else 1)
 
@@ -194,7 +198,15 @@ def test_the_registry_is_the_one_list_of_servers():
     (--server's choices come from the registry)."""
     choices = choice.SERVER_CHOICES
     assert choices == ("auto", *WSGI_SERVERS)
-    assert list(SERVERS) == ["mod_wsgi", "gunicorn", "waitress", "uwsgi", "shell", "python"]
+    assert list(SERVERS) == [
+        "mod_wsgi",
+        "gunicorn",
+        "waitress",
+        "uwsgi",
+        "uvicorn",
+        "shell",
+        "python",
+    ]
     for name, server in SERVERS.items():
         assert server.name == name
         assert resources.launcher(name).is_file()
@@ -202,3 +214,100 @@ def test_the_registry_is_the_one_list_of_servers():
         assert bool(packages) == server.wsgi
         assert all("==" in requirement for requirement in packages)
     assert set(choice.OWN_SERVER) == {"shell", "python", "gunicorn-config"}
+
+
+def make_asgi_spec(c: context.Context, static: bool = True) -> AppSpec:
+    home = c.app_home
+    mounts = []
+    if static:
+        (home / "static").mkdir(exist_ok=True)
+        mounts = [StaticMount("/static/", home / "static")]
+    (home / "main.py").write_text("async def app(scope, receive, send): pass\n")
+    return AppSpec("asgi", home, "main:app", "main", "app", static=mounts, interface="asgi")
+
+
+@pytest.mark.parametrize("static", [True, False])
+@pytest.mark.parametrize("server", ASGI_RUNNERS)
+def test_asgi_servers_plan_an_asgi_app(tmp_path, server, static):
+    c = make_ctx(tmp_path)
+    spec = make_asgi_spec(c, static)
+    plan = launch.plan(c, spec, server, PORT)
+    program = SERVERS[server].program(c)
+    args = plan.server_argv[len(program) :]
+    assert args == plan.argv[1:]
+    # The processes from WEB_CONCURRENCY; one event loop (thread) each.
+    assert plan.sizing is not None
+    assert (plan.sizing.processes, plan.sizing.threads) == (3, 1)
+    assert "--threads" not in args
+    assert option(args, "--workers") == ["3"]
+    if static:
+        assert args[-1] == ASGI_WRAPPER
+        assert plan.env["WARPDRIVE_ASGI_APP"] == "main:app"
+        assert "WARPDRIVE_WSGI_APP" not in plan.env
+        assert json.loads(plan.env["WARPDRIVE_STATIC"]) == [["/static/", str(home_static(spec))]]
+        assert "servestatic" in SERVERS[server].needed_packages(spec)
+    else:
+        assert args[-1] == "main:app"
+        assert "WARPDRIVE_ASGI_APP" not in plan.env
+        assert SERVERS[server].needed_packages(spec) == []
+    assert "whitenoise" not in SERVERS[server].needed_packages(spec)
+    if server == "uvicorn":
+        assert option(args, "--host") == ["0.0.0.0"]  # noqa: S104
+        assert option(args, "--port") == [str(PORT)]
+        assert option(args, "--timeout-graceful-shutdown") == ["8"]
+        assert option(args, "--app-dir") == [str(spec.app_home)]
+    if server == "gunicorn":
+        assert option(args, "--bind") == [f"0.0.0.0:{PORT}"]
+        assert option(args, "--worker-class") == ["asgi"]
+    assert LaunchPlan.from_json(json.loads(json.dumps(plan.to_json()))) == plan
+
+
+def home_static(spec: AppSpec) -> Path:
+    return spec.static[0].directory
+
+
+def test_auto_serves_an_asgi_app_with_uvicorn(tmp_path):
+    c = make_ctx(tmp_path)
+    spec = make_asgi_spec(c)
+    assert choice.build_server(c, spec) == ("uvicorn", [])
+    plan = launch.plan(c, spec, None, PORT)
+    assert (plan.server, plan.server_source) == ("uvicorn", "default auto: uvicorn for an ASGI app")
+    # A WSGI app never gets uvicorn from auto.
+    assert choice.build_server(c, make_spec(c, "wsgi"))[0] != "uvicorn"
+
+
+@pytest.mark.parametrize("server", [n for n in WSGI_SERVERS if n not in ASGI_RUNNERS])
+def test_wsgi_only_servers_refuse_an_asgi_app(tmp_path, server):
+    c = make_ctx(tmp_path)
+    spec = make_asgi_spec(c)
+    for call in (
+        lambda: launch.plan(c, spec, server, PORT),
+        lambda: choice.build_server(c, spec, server),
+    ):
+        with pytest.raises(ServerWrongInterface) as refused:
+            call()
+        assert refused.value.message == (
+            f"server {server} (from --server) cannot run ASGI apps; "
+            + ", ".join(ASGI_RUNNERS)
+            + " can"
+        )
+        assert "\n" not in refused.value.message
+    assert {"mod_wsgi", "waitress", "uwsgi"} <= {n for n in WSGI_SERVERS if n not in ASGI_RUNNERS}
+
+
+def test_an_asgi_only_server_refuses_a_wsgi_app(tmp_path):
+    c = make_ctx(tmp_path, WARPDRIVE_SERVER_TYPE="uvicorn")
+    with pytest.raises(ServerWrongInterface) as refused:
+        launch.plan(c, make_spec(c, "wsgi"), None, PORT)
+    assert refused.value.message.startswith(
+        "server uvicorn (from env WARPDRIVE_SERVER_TYPE) cannot run WSGI apps; mod_wsgi, gunicorn"
+    )
+
+
+def test_older_records_are_wsgi(tmp_path):
+    c = make_ctx(tmp_path)
+    data = make_spec(c, "wsgi").to_json()
+    del data["interface"]
+    assert AppSpec.from_json(data).interface == "wsgi"
+    asgi = make_asgi_spec(c)
+    assert AppSpec.from_json(json.loads(json.dumps(asgi.to_json()))) == asgi

@@ -26,6 +26,8 @@ def entry_file(
     return entry, path, explicit.source if explicit else default
 
 
+# The interfaces an app object speaks: WSGI (a callable of environ and start_response)
+# or ASGI (a coroutine function of scope, receive and send).
 INTERFACES = ("wsgi", "asgi")
 
 

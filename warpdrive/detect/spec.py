@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class AppSpec:
             "static": [StaticMount(m["url"], Path(m["directory"])) for m in data["static"]],
             "django": DjangoFacts.from_json(data["django"]) if data.get("django") else None,
             "notes": list(data.get("notes", [])),
+            "interface": data.get("interface", "wsgi"),  # older records: WSGI
         }
         return cls(**fields)
 

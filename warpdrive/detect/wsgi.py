@@ -23,7 +23,7 @@ READS = Reads(
         "main.py": "with an app a WSGI framework makes",
         "setup.py": "its project name",
     },
-    settings=("APP_MODULE",),
+    settings=("APP_MODULE", "WARPDRIVE_INTERFACE"),
     names_app=("APP_MODULE",),
 )
 NEEDS = "wsgi.py defining application (or APP_MODULE)"
@@ -44,7 +44,14 @@ def detect(ctx: Context) -> AppSpec | None:
     explicit = ctx.setting("APP_MODULE")
     if explicit:
         module, func = split_app_module(explicit.name, explicit.value)
-        return AppSpec(KIND, ctx.app_home, f"{module}:{func}", module, func, explicit.source)
+        return AppSpec(
+            KIND,
+            ctx.app_home,
+            f"{module}:{func}",
+            module,
+            func,
+            explicit.source,
+        )
     for entry in ("wsgi.py", "wsgi/__init__.py"):
         path = ctx.app_home / entry
         tree = pyfile.parse(path) if path.is_file() else None

@@ -6,13 +6,15 @@ from __future__ import annotations
 from warpdrive.build import record
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
-from warpdrive.errors import BadSetting, ServerNotInstallable
-from warpdrive.serve.servers import SERVERS, WSGI_SERVERS, gunicorn, mod_wsgi
+from warpdrive.errors import BadSetting, ServerNotInstallable, ServerWrongInterface
+from warpdrive.serve.servers import SERVERS, WSGI_SERVERS, gunicorn, mod_wsgi, uvicorn
 
 SERVER_CHOICES = ("auto", *WSGI_SERVERS)
 # `auto`: mod_wsgi where the build can install it and Apache can run it, else gunicorn.
 PREFERRED = mod_wsgi.SERVER
 FALLBACK = gunicorn.SERVER
+# `auto` for an ASGI app.
+ASGI_AUTO = uvicorn.SERVER
 # App kinds that run with one server whatever was asked for.
 OWN_SERVER = {kind: server.name for server in SERVERS.values() for kind in server.own_kinds}
 
@@ -44,9 +46,20 @@ def requested(ctx: Context, flag: str | None) -> tuple[str, str]:
     return name, source
 
 
-def auto_for_build(ctx: Context) -> tuple[str, list[str]]:
-    """What `auto` installs, decided afresh at every build: the preferred server where
-    it can be installed and run, else the fallback with a notice saying why."""
+def check_interface(spec: AppSpec, name: str, source: str) -> None:
+    """Refuse a server that cannot run the app's interface, naming those that can."""
+    server = SERVERS[name]
+    if server.wsgi and not server.runs(spec):
+        able = [n for n in WSGI_SERVERS if SERVERS[n].runs(spec)]
+        raise ServerWrongInterface(name, source, spec.interface.upper(), ", ".join(able))
+
+
+def auto_for_build(ctx: Context, spec: AppSpec) -> tuple[str, list[str]]:
+    """What `auto` installs, decided afresh at every build: for an ASGI app uvicorn;
+    else the preferred server where it can be installed and run, else the fallback
+    with a notice saying why."""
+    if spec.interface == "asgi":
+        return ASGI_AUTO.name, []
     missing = PREFERRED.cannot_install(ctx)
     if missing is None:
         return PREFERRED.name, []
@@ -72,10 +85,13 @@ def choose_server(
         )
         return fixed, f"app kind {spec.kind}", ignored
     if name != "auto":
+        check_interface(spec, name, source)
         return name, source, []
     if ctx.built:
-        return _auto_built(ctx, source)
-    server, notes = auto_for_build(ctx)
+        return _auto_built(ctx, spec, source)
+    server, notes = auto_for_build(ctx, spec)
+    if spec.interface == "asgi":
+        return server, f"{source} auto: {server} for an ASGI app", []
     if server == PREFERRED.name:
         return (
             server,
@@ -85,13 +101,19 @@ def choose_server(
     return server, f"{source} auto", notes
 
 
-def _auto_built(ctx: Context, source: str) -> tuple[str, str, list[str]]:
+def _auto_built(ctx: Context, spec: AppSpec, source: str) -> tuple[str, str, list[str]]:
     """`auto` for a built app: the server its last build installed, with that build's
     notice when `auto` chose it there."""
     server, notes = last_build(ctx)
-    if server in WSGI_SERVERS and SERVERS[server].is_installed(ctx.app_root):
+    if (
+        server in WSGI_SERVERS
+        and SERVERS[server].runs(spec)
+        and SERVERS[server].is_installed(ctx.app_root)
+    ):
         return server, f"{source} auto: the server the last build installed", notes
     # A record without the server (or an environment changed by hand).
+    if spec.interface == "asgi":
+        return ASGI_AUTO.name, f"{source} auto: {ASGI_AUTO.name} for an ASGI app", []
     if PREFERRED.is_installed(ctx.app_root):
         return PREFERRED.name, f"{source} auto: {PREFERRED.name} is installed", []
     return FALLBACK.name, f"{source} auto", []
@@ -108,8 +130,9 @@ def build_server(
     name, source = requested(ctx, flag)
     notes: list[str] = []
     if name == "auto":
-        name, notes = auto_for_build(ctx)
+        name, notes = auto_for_build(ctx, spec)
     else:
+        check_interface(spec, name, source)
         missing = SERVERS[name].cannot_install(ctx)
         if missing is not None:
             raise ServerNotInstallable(

@@ -21,7 +21,7 @@ from warpdrive.errors import BadConfigFile, BadSetting, ServerCannotStart, Serve
 from warpdrive.serve import choice
 from warpdrive.serve.servers import SERVERS
 from warpdrive.serve.servers.base import Launch
-from warpdrive.serve.sizing import Sizing
+from warpdrive.serve.sizing import Sizing, for_event_loop
 
 DEFAULT_PORT = 8080
 
@@ -123,6 +123,8 @@ def plan(
         "WARPDRIVE_APP_HOME": str(spec.app_home),
     }
     size = runner.size(ctx)
+    if size is not None and spec.interface == "asgi":
+        size = for_event_loop(size)
     user = runner.run_user(ctx)
     launch = Launch(ctx, spec, port_number, size, user)
     args = runner.arguments(launch)
@@ -132,7 +134,8 @@ def plan(
         env["PYTHONPATH"] = os.pathsep.join(
             [str(resources.data_dir("server-scripts") / "wsgi"), str(spec.app_home)]
         )
-        env["WARPDRIVE_WSGI_APP"] = wrapper_target(spec)
+        variable = "WARPDRIVE_ASGI_APP" if spec.interface == "asgi" else "WARPDRIVE_WSGI_APP"
+        env[variable] = wrapper_target(spec)
         env["WARPDRIVE_STATIC"] = json.dumps([[m.url, str(m.directory)] for m in spec.static])
     args = runner.with_extra_args(args, extra_args(ctx, chosen))
     argv = [str(resources.launcher(chosen)), *args]

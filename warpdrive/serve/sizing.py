@@ -185,3 +185,12 @@ def size(
         f"threads from {threads[1]}" if threads else f"{DEFAULT_THREADS} threads by default"
     )
     return Sizing(count, thread_count, ", ".join(sources))
+
+
+def for_event_loop(sizing: Sizing) -> Sizing:
+    """An ASGI app's sizing: each process runs one event loop, so its thread count is 1
+    (thread settings do not apply)."""
+    if sizing.threads == 1:
+        return sizing
+    processes = sizing.source.split(", ")[0]
+    return Sizing(sizing.processes, 1, f"{processes}, 1 thread: an ASGI event loop per process")

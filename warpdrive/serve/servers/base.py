@@ -25,9 +25,14 @@ if TYPE_CHECKING:
 GRACEFUL_SECONDS = 8
 # The app as server-scripts/wsgi/warpdrive_wsgi.py wraps it: static files by WhiteNoise.
 WRAPPER = "warpdrive_wsgi:application"
+# The app as server-scripts/wsgi/warpdrive_asgi.py wraps an ASGI app: static files by
+# ServeStatic (WhiteNoise's fork that serves ASGI apps too).
+ASGI_WRAPPER = "warpdrive_asgi:application"
 # The package that serves static files for the servers that load the app through WRAPPER.
 STATIC_PACKAGE = "whitenoise"
 WHITENOISE = "whitenoise==6.12.0"
+ASGI_STATIC_PACKAGE = "servestatic"
+SERVESTATIC = "servestatic==4.4.0"
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ class Server:
     # A WSGI server: installed by the build, chosen with --server, sized. Otherwise the
     # app runs its own process (app.sh, app.py) and warpdrive installs nothing for it.
     wsgi: ClassVar[bool] = True
+    # The app interfaces it runs ("wsgi", "asgi"): another is refused, naming those that can.
+    interfaces: ClassVar[tuple[str, ...]] = ("wsgi",)
     # App kinds that this server always runs, whatever server was asked for.
     own_kinds: ClassVar[tuple[str, ...]] = ()
     # Said at every start of this server.
@@ -70,6 +77,7 @@ class Server:
     # Why each package beside the server is there, for `start`'s refusal.
     package_roles: ClassVar[Mapping[str, str]] = {
         STATIC_PACKAGE: "which serves the app's static files for it",
+        ASGI_STATIC_PACKAGE: "which serves the ASGI app's static files for it",
     }
 
     def packages(self) -> list[str]:
@@ -78,9 +86,15 @@ class Server:
 
     def needed_packages(self, spec: AppSpec) -> list[str]:
         """The packages besides the server itself that starting it for this app needs:
-        WhiteNoise only when there are static files."""
+        WhiteNoise (ServeStatic for an ASGI app) only when there are static files."""
         names = [r.partition("==")[0] for r in self.packages()[1:]]
-        return [n for n in names if n != STATIC_PACKAGE or spec.static]
+        static = ASGI_STATIC_PACKAGE if spec.interface == "asgi" else STATIC_PACKAGE
+        unused = {STATIC_PACKAGE, ASGI_STATIC_PACKAGE} - ({static} if spec.static else set())
+        return [n for n in names if n not in unused]
+
+    def runs(self, spec: AppSpec) -> bool:
+        """Whether it can run the app's interface."""
+        return spec.interface in self.interfaces
 
     def wraps(self, spec: AppSpec) -> bool:
         """Whether the server loads the app through WRAPPER (it cannot serve the
@@ -140,3 +154,8 @@ class OwnServer(Server):
 
     def arguments(self, launch: Launch) -> list[str]:
         return [str(launch.spec.entry_path)]
+
+
+def wrapper(spec: AppSpec) -> str:
+    """The wrapper module that serves the app's static files around it."""
+    return ASGI_WRAPPER if spec.interface == "asgi" else WRAPPER

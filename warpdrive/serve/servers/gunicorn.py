@@ -1,6 +1,8 @@
 """gunicorn: the launcher execs it from the app's environment; static files are
-served by WhiteNoise around the app. It also runs apps that bring a gunicorn.conf.py,
-and honours the OpenShift builder's gunicorn settings."""
+served by WhiteNoise around the app (ServeStatic around an ASGI app). ASGI apps run in
+gunicorn's own ASGI worker (`--worker-class asgi`: an event loop per process, no threads).
+It also runs apps that bring a gunicorn.conf.py, and honours the OpenShift builder's
+gunicorn settings."""
 
 from __future__ import annotations
 
@@ -9,7 +11,14 @@ from pathlib import Path
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import ExplicitAppMissing
-from warpdrive.serve.servers.base import GRACEFUL_SECONDS, WHITENOISE, WRAPPER, Launch, Server
+from warpdrive.serve.servers.base import (
+    GRACEFUL_SECONDS,
+    SERVESTATIC,
+    WHITENOISE,
+    Launch,
+    Server,
+    wrapper,
+)
 
 CONFIG_KIND = "gunicorn-config"
 
@@ -32,8 +41,9 @@ def resolve_app_config(ctx: Context, spec: AppSpec) -> Path:
 class Gunicorn(Server):
     name = "gunicorn"
     rank = 1
-    requirements = ("gunicorn==27.0.1", WHITENOISE)
+    requirements = ("gunicorn==27.0.1", WHITENOISE, SERVESTATIC)
     executable = "gunicorn"
+    interfaces = ("wsgi", "asgi")
     own_kinds = (CONFIG_KIND,)
 
     def wraps(self, spec: AppSpec) -> bool:
@@ -47,6 +57,8 @@ class Gunicorn(Server):
         if spec.kind == CONFIG_KIND:
             return ["--config", str(spec.entry_path), *control]
         sizing_args = ["--workers", str(size.processes), "--threads", str(size.threads)]
+        if spec.interface == "asgi":
+            sizing_args = ["--workers", str(size.processes), "--worker-class", "asgi"]
         config = []
         if own_settings(ctx):
             # The app's own gunicorn settings rule: options on the command line would beat
@@ -72,7 +84,7 @@ class Gunicorn(Server):
             "-",
         ]
         if self.wraps(spec):
-            return [*args, WRAPPER]
+            return [*args, wrapper(spec)]
         if spec.kind == "paste":
             return [*args, "--paste", str(spec.entry_path)]
         return [*args, f"{spec.module}:{spec.callable}"]

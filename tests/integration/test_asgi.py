@@ -1,0 +1,57 @@
+"""An ASGI app (FastAPI from PyPI, named by APP_MODULE with WARPDRIVE_INTERFACE=asgi)
+built and served for real: uvicorn by auto, gunicorn's ASGI worker by --server, static
+files by ServeStatic, a graceful stop on SIGTERM, and the WSGI-only servers refused."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+
+import pytest
+
+from tests.support.apps import Apps, world_readable_dir
+from tests.support.http import get, serving
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def apps(shared_cache):
+    with world_readable_dir("warpdrive-asgi-") as base:
+        yield Apps.as_root(base, shared_cache)
+
+
+@pytest.mark.parametrize("server", [None, "gunicorn"])
+def test_fastapi_app_serves_and_stops_gracefully(apps, server):
+    src = apps.build("asgi_fastapi_named", server)
+    info = apps.run("info", "--json", *(["--server", server] if server else []), cwd=src)
+    assert info.returncode == 0, info.stderr
+    with serving(apps.env, src, server) as running:
+        status, body = running.get("/")
+        assert (status, json.loads(body)) == (200, {"hello": "from FastAPI"})
+        status, body = running.get("/static/site.css")
+        assert (status, body) == (200, b"body { color: teal; }\n")
+        # A request in flight when SIGTERM comes is answered, and the server exits.
+        answers: list[tuple[int, bytes]] = []
+        slow = threading.Thread(target=lambda: answers.append(get(running.port, "/slow")[:2]))
+        slow.start()
+        threading.Event().wait(0.5)
+        running.process.send_signal(signal.SIGTERM)
+        running.process.wait(timeout=15)
+        slow.join(timeout=15)
+        assert answers == [(200, b'{"slow":"done"}')], running.log.read_text()
+    log = running.log.read_text()
+    assert "Starting uvicorn" in log if server is None else "Starting gunicorn" in log
+    assert '"GET / HTTP/1.1" 200' in log  # the access log
+
+
+@pytest.mark.parametrize("server", ["waitress", "uwsgi", "mod_wsgi"])
+def test_wsgi_only_servers_refuse_in_one_line(apps, server):
+    src = apps.app("asgi_fastapi_named")
+    result = apps.run("build", "--server", server, cwd=src)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: server {server} (from --server) cannot run ASGI apps; gunicorn, uvicorn can"
+    ], result.stderr

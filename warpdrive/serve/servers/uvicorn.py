@@ -1,0 +1,46 @@
+"""uvicorn: the ASGI server `auto` chooses for ASGI apps. The launcher execs it from the
+app's environment; static files are served by ServeStatic around the app
+(server-scripts/wsgi/warpdrive_asgi.py).
+
+Each worker process runs one event loop, so the sizing gives it processes only (the
+thread count is 1; WARPDRIVE_THREADS does not apply). Proxy headers are uvicorn's own
+default: X-Forwarded-* is trusted from 127.0.0.1, or from the addresses
+FORWARDED_ALLOW_IPS names (read by uvicorn itself)."""
+
+from __future__ import annotations
+
+from warpdrive.detect.spec import AppSpec
+from warpdrive.serve.servers.base import GRACEFUL_SECONDS, SERVESTATIC, Launch, Server, wrapper
+
+
+class Uvicorn(Server):
+    name = "uvicorn"
+    rank = 5
+    requirements = ("uvicorn==0.54.0", SERVESTATIC)
+    executable = "uvicorn"
+    interfaces = ("asgi",)
+
+    def wraps(self, spec: AppSpec) -> bool:
+        return bool(spec.static)
+
+    def arguments(self, launch: Launch) -> list[str]:
+        spec = launch.spec
+        args = [
+            "--host",
+            "0.0.0.0",  # noqa: S104 - servers listen on all interfaces
+            "--port",
+            str(launch.port),
+            "--workers",
+            str(launch.sized.processes),
+            "--timeout-graceful-shutdown",
+            str(GRACEFUL_SECONDS),
+            "--app-dir",
+            str(spec.app_home),
+            "--access-log",
+        ]
+        if self.wraps(spec):
+            return [*args, wrapper(spec)]
+        return [*args, f"{spec.module}:{spec.callable}"]
+
+
+SERVER = Uvicorn()
