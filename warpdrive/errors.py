@@ -353,7 +353,8 @@ class EntryPointError(WarpdriveError):
     app a server can load; the build fails before the environment is swapped in."""
 
     code = "build.entry-point"
-    template = "entry point {target} ({source}) {problem}"
+    template = "entry point {target} ({source}): {problem}"
+    hint_template = "the factory must return the application"
     target: str
     source: str
     problem: str
@@ -375,22 +376,17 @@ class EntryAttributeMissing(EntryPointError):
 class EntryNotCallable(EntryPointError):
     code = "build.entry-not-callable"
     template = "entry point {target} ({source}) is not callable: {problem}"
-    hint_template = "name the application object, or an app factory with its call: module:create_app()"
+    hint_template = (
+        "name the application object, or an app factory with its call: module:create_app()"
+    )
 
 
 class FactoryNotCalled(EntryPointError):
     code = "build.factory-not-called"
     template = (
-        "entry point {target} ({source}) is an app factory, not an app: "
-        "every request would fail"
+        "entry point {target} ({source}) is an app factory, not an app: every request would fail"
     )
     hint_template = "name it with its call, as {problem}"
-
-
-class FactoryReturnedNoApp(EntryPointError):
-    code = "build.factory-no-app"
-    template = "app factory {target} ({source}): {problem}"
-    hint_template = "the factory must return the WSGI application"
 
 
 class InterfaceMismatch(EntryPointError):

@@ -3,8 +3,8 @@
 factory called with literal arguments (which only gunicorn could call itself).
 
 warpdrive sets WARPDRIVE_WSGI_APP ("module:callable", "module:create_app(literals)" or
-"paste:/path/to/paste.ini") and WARPDRIVE_STATIC (JSON list of [url prefix, directory]). This file runs in the
-app's environment and imports nothing from warpdrive.
+"paste:/path/to/paste.ini") and WARPDRIVE_STATIC (JSON list of [url prefix, directory]).
+This file runs in the app's environment and imports nothing from warpdrive.
 """
 
 import ast

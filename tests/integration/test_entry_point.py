@@ -44,7 +44,10 @@ def test_factory_with_literal_arguments(apps, server):
     set_app_module(src, "\"flaskr:create_app({'TESTING': True}, greeting='Hi from args')\"")
     result = apps.run("build", "--server", server, cwd=src)
     assert result.returncode == 0, result.stderr
-    assert "Checking the entry point flaskr:create_app({'TESTING': True}, greeting='Hi from args')" in result.stderr
+    assert (
+        "Checking the entry point flaskr:create_app({'TESTING': True}, greeting='Hi from args')"
+        in result.stderr
+    )
     with serving(apps.env, src, server) as running:
         assert running.get("/") == (200, b"Hi from args"), running.log.read_text()
 
@@ -76,7 +79,9 @@ def test_a_wrong_entry_point_is_one_line(apps, app_module, line):
     assert result.returncode == 2, result.stderr
     errors = error_lines(result.stderr)
     assert len(errors) == 1, result.stderr
-    assert errors[0].startswith(f"error: entry point {app_module} (.warpdrive/environment APP_MODULE)"), errors
+    assert errors[0].startswith(
+        f"error: entry point {app_module} (.warpdrive/environment APP_MODULE)"
+    ), errors
     assert line in errors[0]
     assert "Build finished" not in result.stderr
 

@@ -18,7 +18,6 @@ from warpdrive.errors import (
     EntryNotCallable,
     EntryPointError,
     FactoryNotCalled,
-    FactoryReturnedNoApp,
     InterfaceMismatch,
 )
 
@@ -53,15 +52,14 @@ def check(ctx: Context, spec: AppSpec, venv: Path, server: str | None) -> None:
     output.step(f"Checking the entry point {target}")
     found = probe(ctx, spec, venv)
     result, detail = found["result"], found.get("detail", "")
-    errors: dict[str, type[EntryPointError]] = {
-        "missing-attribute": EntryAttributeMissing,
-        "not-callable": EntryNotCallable,
-        "factory-failed": FactoryReturnedNoApp,
-    }
     if result == "missing-module":
         raise EntryModuleMissing(target, source, detail, spec.app_home)
-    if result in errors:
-        raise errors[result](target, source, detail)
+    if result == "missing-attribute":
+        raise EntryAttributeMissing(target, source, detail)
+    if result == "not-callable":
+        raise EntryNotCallable(target, source, detail)
+    if result == "factory-failed":
+        raise EntryPointError(target, source, detail)
     if result == "factory-needs-call":
         raise FactoryNotCalled(target, source, f"{spec.module}:{spec.callable}()")
     if result == "import-failed":

@@ -31,7 +31,7 @@ def is_asgi(obj):
     """An ASGI 3 app: a coroutine function, or an object whose __call__ is one."""
     if inspect.iscoroutinefunction(obj):
         return True
-    call = getattr(type(obj), "__call__", None)
+    call = getattr(type(obj), "__call__", None)  # noqa: B004 - the method, not the object
     return not inspect.isclass(obj) and inspect.iscoroutinefunction(call)
 
 
