@@ -348,6 +348,64 @@ class BuildLocked(WarpdriveError):
     app_root: Path
 
 
+class EntryPointError(WarpdriveError):
+    """The entry point, imported once in the app's Python after installing, is not an
+    app a server can load; the build fails before the environment is swapped in."""
+
+    code = "build.entry-point"
+    template = "entry point {target} ({source}): {problem}"
+    hint_template = "the factory must return the application"
+    target: str
+    source: str
+    problem: str
+
+
+class EntryModuleMissing(EntryPointError):
+    code = "build.entry-module-missing"
+    template = "entry point {target} ({source}): its module cannot be imported ({problem})"
+    hint_template = "correct the module's name, or add it under {app_home}"
+    app_home: Path
+
+
+class EntryAttributeMissing(EntryPointError):
+    code = "build.entry-attribute-missing"
+    template = "entry point {target} ({source}): {problem}"
+    hint_template = "name the app object the module defines, as module:callable"
+
+
+class EntryNotCallable(EntryPointError):
+    code = "build.entry-not-callable"
+    template = "entry point {target} ({source}) is not callable: {problem}"
+    hint_template = (
+        "name the application object, or an app factory with its call: module:create_app()"
+    )
+
+
+class FactoryNotCalled(EntryPointError):
+    code = "build.factory-not-called"
+    template = (
+        "entry point {target} ({source}) is an app factory, not an app: every request would fail"
+    )
+    hint_template = "name it with its call, as {problem}"
+
+
+class InterfaceMismatch(EntryPointError):
+    """`problem` is the interface the app object has: "ASGI" or "WSGI"."""
+
+    code = "build.interface-mismatch"
+    hint_template = "choose a server that runs {problem} applications with --server"
+    server: str
+    interface: str
+
+    @property
+    def message(self) -> str:
+        article = "an" if self.problem == "ASGI" else "a"
+        return (
+            f"entry point {self.target} ({self.source}) is {article} {self.problem} "
+            f"application, but {self.server} would serve it as {self.interface.upper()}"
+        )
+
+
 class ServerNotInstallable(WarpdriveError):
     code = "server.not-installable"
     template = "server {server} (from {source}) cannot be installed: {reason}"

@@ -1,11 +1,13 @@
-"""WSGI entry point that gunicorn and waitress load when the app needs help they lack:
-static files (served with WhiteNoise) or a Paste Deploy ini (waitress cannot read one).
+"""WSGI entry point that servers load when the app needs help they lack: static files
+(served with WhiteNoise), a Paste Deploy ini (waitress cannot read one), or an app
+factory called with literal arguments (which only gunicorn could call itself).
 
-warpdrive sets WARPDRIVE_WSGI_APP ("module:callable" or "paste:/path/to/paste.ini")
-and WARPDRIVE_STATIC (JSON list of [url prefix, directory]). This file runs in the
-app's environment and imports nothing from warpdrive.
+warpdrive sets WARPDRIVE_WSGI_APP ("module:callable", "module:create_app(literals)" or
+"paste:/path/to/paste.ini") and WARPDRIVE_STATIC (JSON list of [url prefix, directory]).
+This file runs in the app's environment and imports nothing from warpdrive.
 """
 
+import ast
 import importlib
 import json
 import os
@@ -18,7 +20,14 @@ def load_app():
 
         return loadapp("config:" + target.removeprefix("paste:"))
     module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name or "application")
+    module = importlib.import_module(module)
+    if "(" not in name:
+        return getattr(module, name or "application")
+    # The factory is called once, here, with the literal arguments warpdrive validated.
+    call = ast.parse(name, mode="eval").body
+    args = [ast.literal_eval(a) for a in call.args]
+    kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+    return getattr(module, call.func.id)(*args, **kwargs)
 
 
 def with_static(app):

@@ -143,6 +143,28 @@ def test_without_static_files_no_wrapper_unless_the_server_needs_it(tmp_path, se
         assert "--static-map" not in plan.argv
 
 
+@pytest.mark.parametrize("static", [True, False])
+@pytest.mark.parametrize("server", WSGI_RUNNERS)
+def test_an_app_factory_is_loaded_through_the_wrapper_by_every_server(tmp_path, server, static):
+    c = make_ctx(tmp_path)
+    spec = make_spec(c, "wsgi", static=static)
+    spec.factory_args = "'production', debug=False"
+    plan = launch.plan(c, spec, server, PORT)
+    assert SERVERS[server].wraps(spec)
+    assert plan.env["WARPDRIVE_WSGI_APP"] == "wsgi:application('production', debug=False)"
+    wrapper_dir = resources.data_dir("server-scripts") / "wsgi"
+    assert str(wrapper_dir) in plan.env["PYTHONPATH"].split(os.pathsep)
+    if server == "mod_wsgi":
+        assert option(plan.argv, "--entry-point") == [str(wrapper_dir / "warpdrive_wsgi.py")]
+    elif server == "uwsgi":
+        assert option(plan.argv, "--module") == [WRAPPER]
+    else:
+        assert plan.argv[-1] == WRAPPER
+    # Servers that serve the static files themselves keep doing so: no WhiteNoise too.
+    mounts = json.loads(plan.env["WARPDRIVE_STATIC"])
+    assert bool(mounts) == (static and not SERVERS[server].serves_static)
+
+
 @pytest.mark.parametrize(
     ("kind", "entry", "server"),
     [("shell", "app.sh", "shell"), ("python", "app.py", "python")],

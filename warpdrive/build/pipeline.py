@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from warpdrive import __version__, context, detect, output, proc
-from warpdrive.build import deps, hooks, record
+from warpdrive.build import deps, entry, hooks, record
 from warpdrive.build.deps import DependencySource
 from warpdrive.build.deps import installer as installers
 from warpdrive.build.deps.installer import Installer
@@ -147,6 +147,8 @@ def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> Buil
         # The recorded spec holds only while the environment it was read in is kept.
         if not (reuse and recorded):
             spec = detect.detect(dataclasses.replace(ctx, python=venv / "bin" / "python"))
+        with timings.step("entry point"):
+            entry.check(ctx, spec, venv, server)
         fingerprint = record.source_fingerprint(ctx.app_home, skip=collect_root(ctx, spec))
         with timings.step("collectstatic"):
             unchanged = previous is not None and reuse and previous.source == fingerprint

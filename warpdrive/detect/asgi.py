@@ -38,8 +38,9 @@ def from_app_module(ctx: Context, value: str, source: str) -> AppSpec | None:
     interface = interface_setting(ctx)
     if interface is not None and interface.value != KIND:
         return None
-    if not all(part.isidentifier() for part in module.split(".")):
-        return None  # the wsgi detector says what is wrong with it
+    if not all(part.isidentifier() for part in module.split(".")) or "(" in attr:
+        # The wsgi detector says what is wrong with it, or takes the (WSGI) app factory.
+        return None
     tree = module_tree(ctx.app_home, module)
     found: AppObject | None = None
     if tree is not None and (not attr or attr.isidentifier()):

@@ -95,6 +95,15 @@ class AppSpec:
     django: DjangoFacts | None = None  # facts read from the imported settings
     notes: list[str] = field(default_factory=list)
     interface: str = "wsgi"  # wsgi or asgi: what the entry point is called as
+    # An app factory: the literal arguments `callable` is called with ("" for none),
+    # None when `callable` is the app itself.
+    factory_args: str | None = None
+
+    @property
+    def target(self) -> str:
+        """The entry point as APP_MODULE names it: module:callable, or module:factory(args)."""
+        call = f"({self.factory_args})" if self.factory_args is not None else ""
+        return f"{self.module}:{self.callable}{call}"
 
     @property
     def entry_path(self) -> Path:

@@ -1,11 +1,13 @@
-"""Kind `wsgi`: APP_MODULE=module:callable, a wsgi.py (or wsgi/__init__.py) defining
-`application`, an app.py or main.py whose `app`/`application` a WSGI framework makes
-(Flask(), Bottle(), falcon.App(); detect/appobject.py: the `python` detector has
-already taken an app.py that starts its own server), or else the module named like the
-setup.py project, as OpenShift's Python builder does."""
+"""Kind `wsgi`: APP_MODULE=module:callable (or an app factory, module:create_app(...)
+with literal arguments), a wsgi.py (or wsgi/__init__.py) defining `application`, an
+app.py or main.py whose `app`/`application` a WSGI framework makes (Flask(), Bottle(),
+falcon.App(); detect/appobject.py: the `python` detector has already taken an app.py
+that starts its own server), or else the module named like the setup.py project, as
+OpenShift's Python builder does."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 from warpdrive.context import Context
@@ -31,27 +33,62 @@ NEEDS = "wsgi.py defining application (or APP_MODULE)"
 _MODULE = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*\Z")
 
 
-def split_app_module(name: str, value: str) -> tuple[str, str]:
-    """`pkg.mod:callable` (callable defaults to `application`), validated."""
+EXPECTED = (
+    "module:callable, e.g. myproject.wsgi:application, or an app factory called with "
+    "literal arguments, e.g. myproject:create_app() or myproject:create_app('production')"
+)
+
+
+def split_app_module(name: str, value: str) -> tuple[str, str, str | None]:
+    """`pkg.mod:callable` (callable defaults to `application`), or `pkg.mod:factory(args)`
+    whose arguments are Python literals (as gunicorn reads them): the module, the
+    callable, and the factory's arguments as text (None when it is no factory)."""
     module, _, func = value.partition(":")
-    func = func or "application"
-    if not _MODULE.match(module) or not _MODULE.match(func):
-        raise BadSetting(name, value, "module:callable, e.g. myproject.wsgi:application")
-    return module, func
+    func = func.strip() or "application"
+    if not _MODULE.match(module):
+        raise BadSetting(name, value, EXPECTED)
+    if "(" not in func:
+        if not _MODULE.match(func):
+            raise BadSetting(name, value, EXPECTED)
+        return module, func, None
+    factory, args = factory_call(func)
+    if factory is None:
+        raise BadSetting(name, value, EXPECTED)
+    return module, factory, args
+
+
+def factory_call(text: str) -> tuple[str | None, str]:
+    """`name(literal, key=literal)` -> (name, the arguments as canonical text);
+    (None, "") for anything else: an attribute, a nested call, *args, a variable."""
+    try:
+        call = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None, ""
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        return None, ""
+    values = [*call.args, *(k.value for k in call.keywords)]
+    if any(k.arg is None for k in call.keywords) or not all(map(is_literal, values)):
+        return None, ""
+    args = [ast.unparse(a) for a in call.args]
+    args += [f"{k.arg}={ast.unparse(k.value)}" for k in call.keywords]
+    return call.func.id, ", ".join(args)
+
+
+def is_literal(node: ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def detect(ctx: Context) -> AppSpec | None:
     explicit = ctx.setting("APP_MODULE")
     if explicit:
-        module, func = split_app_module(explicit.name, explicit.value)
-        return AppSpec(
-            KIND,
-            ctx.app_home,
-            f"{module}:{func}",
-            module,
-            func,
-            explicit.source,
-        )
+        module, func, args = split_app_module(explicit.name, explicit.value)
+        spec = AppSpec(KIND, ctx.app_home, "", module, func, explicit.source, factory_args=args)
+        spec.entry = spec.target
+        return spec
     for entry in ("wsgi.py", "wsgi/__init__.py"):
         path = ctx.app_home / entry
         tree = pyfile.parse(path) if path.is_file() else None

@@ -107,7 +107,7 @@ def extra_args(ctx: Context, server: str) -> list[str]:
 
 def wrapper_target(spec: AppSpec) -> str:
     """The app as server-scripts/wsgi/warpdrive_wsgi.py loads it."""
-    return f"paste:{spec.entry_path}" if spec.kind == "paste" else f"{spec.module}:{spec.callable}"
+    return f"paste:{spec.entry_path}" if spec.kind == "paste" else spec.target
 
 
 def plan(
@@ -136,7 +136,8 @@ def plan(
         )
         variable = "WARPDRIVE_ASGI_APP" if spec.interface == "asgi" else "WARPDRIVE_WSGI_APP"
         env[variable] = wrapper_target(spec)
-        env["WARPDRIVE_STATIC"] = json.dumps([[m.url, str(m.directory)] for m in spec.static])
+        mounts = [] if runner.serves_static else spec.static
+        env["WARPDRIVE_STATIC"] = json.dumps([[m.url, str(m.directory)] for m in mounts])
     args = runner.with_extra_args(args, extra_args(ctx, chosen))
     argv = [str(resources.launcher(chosen)), *args]
     server_argv = [*runner.program(ctx), *args]

@@ -74,6 +74,8 @@ class Server:
     # The settings that give the process and thread counts, first set wins.
     process_settings: ClassVar[tuple[str, ...]] = ("WEB_CONCURRENCY",)
     thread_settings: ClassVar[tuple[str, ...]] = ("WARPDRIVE_THREADS",)
+    # It serves the static files itself, so the wrapper leaves them alone.
+    serves_static: ClassVar[bool] = False
     # Why each package beside the server is there, for `start`'s refusal.
     package_roles: ClassVar[Mapping[str, str]] = {
         STATIC_PACKAGE: "which serves the app's static files for it",
@@ -98,8 +100,9 @@ class Server:
 
     def wraps(self, spec: AppSpec) -> bool:
         """Whether the server loads the app through WRAPPER (it cannot serve the
-        static files, or load this kind of app, itself)."""
-        return False
+        static files, or load this kind of app, itself). An app factory always is:
+        the wrapper calls it once with its literal arguments, the same for every server."""
+        return spec.factory_args is not None
 
     def size(self, ctx: Context, limits: sizing.Limits | None = None) -> sizing.Sizing | None:
         if not self.wsgi:

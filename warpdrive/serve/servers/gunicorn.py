@@ -47,7 +47,7 @@ class Gunicorn(Server):
     own_kinds = (CONFIG_KIND,)
 
     def wraps(self, spec: AppSpec) -> bool:
-        return bool(spec.static) and spec.kind != CONFIG_KIND
+        return (bool(spec.static) and spec.kind != CONFIG_KIND) or super().wraps(spec)
 
     def arguments(self, launch: Launch) -> list[str]:
         ctx, spec, port, size = launch.ctx, launch.spec, launch.port, launch.sized

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from warpdrive import resources
 from warpdrive.context import Context
 from warpdrive.errors import SocketPathTooLong
 from warpdrive.serve import apache, runuser
@@ -44,6 +45,7 @@ class ModWsgi(Server):
     )
     process_settings = ("MOD_WSGI_PROCESSES", "WEB_CONCURRENCY")
     thread_settings = ("MOD_WSGI_THREADS", "WARPDRIVE_THREADS")
+    serves_static = True
     package_roles: ClassVar = {
         **Server.package_roles,
         "dumb-init": "which runs Apache so that SIGTERM stops it gracefully",
@@ -99,6 +101,9 @@ class ModWsgi(Server):
         ]
         if spec.kind == "paste":
             args += ["--application-type", "paste", "--entry-point", str(spec.entry_path)]
+        elif self.wraps(spec):
+            wrapper = resources.data_dir("server-scripts") / "wsgi" / "warpdrive_wsgi.py"
+            args += ["--application-type", "script", "--entry-point", str(wrapper)]
         else:
             args += [
                 "--application-type",

@@ -3,7 +3,8 @@ SIGTERM."""
 
 from __future__ import annotations
 
-from warpdrive.serve.servers.base import GRACEFUL_SECONDS, Launch, Server
+from warpdrive import resources
+from warpdrive.serve.servers.base import GRACEFUL_SECONDS, WRAPPER, Launch, Server
 
 
 class Uwsgi(Server):
@@ -11,6 +12,7 @@ class Uwsgi(Server):
     rank = 3
     requirements = ("uwsgi==2.0.31",)
     executable = "uwsgi"
+    serves_static = True
 
     def arguments(self, launch: Launch) -> list[str]:
         spec, size = launch.spec, launch.sized
@@ -41,7 +43,10 @@ class Uwsgi(Server):
             "--add-header",
             "Connection: close",
         ]
-        if spec.kind == "paste":
+        if self.wraps(spec):
+            wrapper_dir = resources.data_dir("server-scripts") / "wsgi"
+            args += ["--pythonpath", str(wrapper_dir), "--module", WRAPPER]
+        elif spec.kind == "paste":
             args += ["--paste", f"config:{spec.entry_path}"]
         else:
             args += ["--module", f"{spec.module}:{spec.callable}"]

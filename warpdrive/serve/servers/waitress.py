@@ -19,7 +19,7 @@ class Waitress(Server):
 
     def wraps(self, spec: AppSpec) -> bool:
         # waitress cannot load a Paste Deploy app: the wrapper loads it.
-        return bool(spec.static) or spec.kind == "paste"
+        return bool(spec.static) or spec.kind == "paste" or super().wraps(spec)
 
     def size(self, ctx: Context, limits: sizing.Limits | None = None) -> sizing.Sizing:
         """waitress runs one process, so it gets the threads the others would spread
