@@ -102,6 +102,17 @@ def test_own_server_kinds_as_root(root_apps, kind):
         check_serves(running, kind)
 
 
+@pytest.mark.parametrize("server", ["mod_wsgi", "gunicorn"])
+def test_a_pyramid_starter_project_is_served(root_apps, server):
+    """Laid out as Pyramid's starter makes a project: production.ini's [app:main] is
+    `use = egg:myproject`, the entry point of the project the build installs."""
+    src = root_apps.build("pyramid_starter", server)
+    info = json.loads(root_apps.run("info", "--json", cwd=src).stdout)
+    assert (info["spec"]["kind"], info["spec"]["entry"]) == ("paste", "production.ini")
+    with serving(root_apps.env, src, server) as running:
+        assert running.get("/") == (200, b"Hello from Pyramid"), running.log.read_text()
+
+
 @pytest.mark.parametrize(("kind", "server"), [*MATRIX, ("python", None), ("shell", None)])
 def test_matrix_as_an_ordinary_user(user_apps, kind, server):
     if server == "mod_wsgi":

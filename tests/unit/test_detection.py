@@ -31,6 +31,7 @@ def detect_in(src: Path, tmp_path: Path, **environ: str) -> detect.AppSpec:
         ("wsgi", "wsgi", "wsgi:application"),
         ("wsgi_package", "wsgi", "wsgi:application"),
         ("paste", "paste", "paste.ini"),
+        ("pyramid_starter", "paste", "production.ini"),
         ("python", "python", "app.py"),
         ("shell", "shell", "app.sh"),
         ("gunicorn_config_wsgi_app", "gunicorn-config", "gunicorn.conf.py"),
@@ -54,6 +55,29 @@ def test_the_apps_own_script_comes_before_a_wsgi_file(tmp_path):
     assert detect_in(src, tmp_path).kind == "wsgi"
 
 
+def test_production_ini_comes_before_paste_ini(tmp_path):
+    src = copy("paste", tmp_path)
+    (src / "production.ini").write_text("[app:main]\nuse = call:hello_paste:make_app\n")
+    spec = detect_in(src, tmp_path)
+    assert (spec.kind, spec.entry) == ("paste", "production.ini")
+    # Without an [app:main] section it is not the app's: paste.ini is.
+    (src / "production.ini").write_text("[server:main]\nuse = egg:waitress#main\n")
+    assert detect_in(src, tmp_path).entry == "paste.ini"
+    assert detect_in(src, tmp_path, WARPDRIVE_PASTE_INI="paste.ini").entry == "paste.ini"
+
+
+def test_the_pyproject_project_name_is_the_wsgi_module(tmp_path):
+    src = tmp_path / "app"
+    src.mkdir()
+    (src / "pyproject.toml").write_text('[project]\nname = "hello-site"\nversion = "1"\n')
+    spec = detect_in(src, tmp_path)
+    assert (spec.kind, spec.entry) == ("wsgi", "hello_site:application")
+    assert spec.detected_by == "pyproject.toml project name 'hello-site'"
+    # setup.py's name, when there is one, as before.
+    (src / "setup.py").write_text("from setuptools import setup\nsetup(name='other')\n")
+    assert detect_in(src, tmp_path).entry == "other:application"
+
+
 def test_app_module_makes_the_scripts_step_aside(tmp_path):
     src = copy("python", tmp_path)
     (src / "hello.py").write_text("def application(environ, start_response): ...\n")
@@ -70,6 +94,6 @@ def test_an_explicit_mode_runs_only_its_detector(tmp_path):
 def test_nothing_found_names_every_file_looked_for(tmp_path):
     with pytest.raises(NoAppFound) as raised:
         detect_in(copy("none_nothing", tmp_path), tmp_path)
-    for name in ("manage.py", "wsgi.py", "app.py", "app.sh", "paste.ini", "gunicorn.conf.py"):
+    for name in ("manage.py", "wsgi.py", "app.py", "app.sh", "paste.ini", "gunicorn.conf.py", "production.ini"):
         assert name in raised.value.message
     assert "APP_MODULE" in raised.value.hint and "WARPDRIVE_PASTE_INI" in raised.value.hint
