@@ -66,6 +66,7 @@ def render(info: Info) -> str:
         ("kind", f"{spec.kind} ({spec.detected_by}; {info.spec_from})"),
         ("entry point", spec.entry),
     ]
+    rows += [("procfile", f"{kind}: {command}") for kind, command in spec.procfile.items()]
     rows += [("static", f"{m.url} -> {m.directory}") for m in spec.static] or [("static", "none")]
     django = spec.django
     if django and django.ok:

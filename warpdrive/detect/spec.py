@@ -88,6 +88,8 @@ class AppSpec:
     static: list[StaticMount] = field(default_factory=list)
     django: DjangoFacts | None = None  # facts read from the imported settings
     notes: list[str] = field(default_factory=list)
+    # A Procfile's process types and their commands (`web`, `release`, ...).
+    procfile: dict[str, str] = field(default_factory=dict)
 
     @property
     def entry_path(self) -> Path:
@@ -101,6 +103,7 @@ class AppSpec:
             "static": [StaticMount(m["url"], Path(m["directory"])) for m in data["static"]],
             "django": DjangoFacts.from_json(data["django"]) if data.get("django") else None,
             "notes": list(data.get("notes", [])),
+            "procfile": dict(data.get("procfile", {})),
         }
         return cls(**fields)
 
