@@ -16,6 +16,7 @@ EXPECTED = {
     "paste": ("paste", "paste.ini"),
     "python": ("python", "app.py"),
     "shell": ("shell", "app.sh"),
+    "procfile": ("procfile", "Procfile"),
 }
 
 

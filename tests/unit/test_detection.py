@@ -34,6 +34,7 @@ def detect_in(src: Path, tmp_path: Path, **environ: str) -> detect.AppSpec:
         ("pyramid_starter", "paste", "production.ini"),
         ("python", "python", "app.py"),
         ("shell", "shell", "app.sh"),
+        ("procfile", "procfile", "Procfile"),
         ("gunicorn_config_wsgi_app", "gunicorn-config", "gunicorn.conf.py"),
         ("setup_py_name", "wsgi", "hello_site:application"),
         ("django", "django", "mysite.wsgi:application"),
@@ -53,6 +54,57 @@ def test_the_apps_own_script_comes_before_a_wsgi_file(tmp_path):
     assert detect_in(src, tmp_path).kind == "shell"
     (src / "app.sh").chmod(0o644)  # not executable: not used
     assert detect_in(src, tmp_path).kind == "wsgi"
+
+
+WEB = "web: gunicorn wsgi:application --bind 0.0.0.0:$PORT\n"
+
+
+@pytest.mark.parametrize("name", ["shell", "python", "django", "paste", "wsgi", "setup_py_name"])
+def test_a_procfile_comes_before_every_kind_but_a_gunicorn_config(tmp_path, name):
+    src = copy(name, tmp_path)
+    (src / "Procfile").write_text(WEB)
+    spec = detect_in(src, tmp_path)
+    assert (spec.kind, spec.entry, spec.detected_by) == (
+        "procfile",
+        "Procfile",
+        "Procfile web: line",
+    )
+    assert spec.procfile == {"web": WEB[5:].strip()}
+    # An explicit mode still runs only its own detector.
+    assert (
+        detect_in(src, tmp_path, WARPDRIVE_DEPLOY_MODE=name.replace("setup_py_name", "wsgi")).kind
+        != "procfile"
+    )
+
+
+def test_a_gunicorn_config_comes_before_a_procfile(tmp_path):
+    src = copy("gunicorn_config_wsgi_app", tmp_path)
+    (src / "Procfile").write_text(WEB)
+    assert detect_in(src, tmp_path).kind == "gunicorn-config"
+
+
+def test_procfile_lines_as_heroku_reads_them(tmp_path):
+    src = copy("wsgi", tmp_path)
+    (src / "Procfile").write_text(
+        "# comment\n\nworker:   celery -A tasks worker\r\n"
+        "release: python manage.py migrate --noinput\n"
+        "web:gunicorn wsgi:application -b :$PORT  \nweb: something else\nnot a line\n"
+    )
+    assert detect_in(src, tmp_path).procfile == {
+        "worker": "celery -A tasks worker",
+        "release": "python manage.py migrate --noinput",
+        "web": "gunicorn wsgi:application -b :$PORT",
+    }
+
+
+def test_a_procfile_without_web_or_with_app_module_steps_aside(tmp_path, capsys):
+    src = copy("wsgi", tmp_path)
+    (src / "Procfile").write_text("worker: celery -A tasks worker\n")
+    assert detect_in(src, tmp_path).kind == "wsgi"
+    assert "has no web: line, so it is not used" in capsys.readouterr().err
+    (src / "Procfile").write_text(WEB)
+    spec = detect_in(src, tmp_path, APP_MODULE="wsgi")
+    assert (spec.kind, spec.entry) == ("wsgi", "wsgi:application")
 
 
 def test_production_ini_comes_before_paste_ini(tmp_path):
@@ -94,6 +146,14 @@ def test_an_explicit_mode_runs_only_its_detector(tmp_path):
 def test_nothing_found_names_every_file_looked_for(tmp_path):
     with pytest.raises(NoAppFound) as raised:
         detect_in(copy("none_nothing", tmp_path), tmp_path)
-    for name in ("manage.py", "wsgi.py", "app.py", "app.sh", "paste.ini", "gunicorn.conf.py", "production.ini"):
+    for name in (
+        "manage.py",
+        "wsgi.py",
+        "app.py",
+        "app.sh",
+        "paste.ini",
+        "gunicorn.conf.py",
+        "production.ini",
+    ):
         assert name in raised.value.message
     assert "APP_MODULE" in raised.value.hint and "WARPDRIVE_PASTE_INI" in raised.value.hint

@@ -43,6 +43,4 @@ def detect(ctx: Context) -> AppSpec | None:
     if "web" not in processes:
         output.warn(f"{path} has no web: line, so it is not used")
         return None
-    return AppSpec(
-        KIND, ctx.app_home, FILE, detected_by="Procfile web: line", procfile=processes
-    )
+    return AppSpec(KIND, ctx.app_home, FILE, detected_by="Procfile web: line", procfile=processes)

@@ -52,9 +52,7 @@ def detect(ctx: Context) -> AppSpec | None:
     if named:
         name, rule = named
         module = re.sub(r"[^\w.]", "_", name)
-        return AppSpec(
-            KIND, ctx.app_home, f"{module}:application", module, "application", rule
-        )
+        return AppSpec(KIND, ctx.app_home, f"{module}:application", module, "application", rule)
     return None
 
 
