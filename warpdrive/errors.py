@@ -186,7 +186,8 @@ class NoAppFound(WarpdriveError):
     hint_template = (
         "add one of those files; or set APP_MODULE=module:callable (APP_MODULE=module "
         "means module:application), WARPDRIVE_PASTE_INI=FILE for a Paste Deploy file "
-        "not named paste.ini, or WARPDRIVE_DEPLOY_MODE=shell|python|django|paste|wsgi; "
+        "not named production.ini or paste.ini, or "
+        "WARPDRIVE_DEPLOY_MODE=shell|python|django|paste|wsgi; "
         "or point WARPDRIVE_APP_HOME (APP_HOME) at the subdirectory that holds the app"
     )
     app_home: Path

@@ -54,6 +54,7 @@ EXAMPLE_PACKAGES = {
     "shell": "gunicorn",
     "wsgi": None,
     "python": None,
+    "procfile": "gunicorn",
 }
 
 

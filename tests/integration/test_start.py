@@ -95,14 +95,72 @@ def test_matrix_as_root(root_apps, kind, server):
         check_serves(running, kind)
 
 
-@pytest.mark.parametrize("kind", ["python", "shell"])
+@pytest.mark.parametrize("kind", ["python", "shell", "procfile"])
 def test_own_server_kinds_as_root(root_apps, kind):
     src = root_apps.build(kind)
     with serving(root_apps.env, src) as running:
         check_serves(running, kind)
 
 
-@pytest.mark.parametrize(("kind", "server"), [*MATRIX, ("python", None), ("shell", None)])
+def test_a_procfile_runs_its_release_then_its_web_command(root_apps):
+    """release: runs first, in the app home with the environment's Python on PATH; the
+    web: command is run by a shell ($PORT expanded) that execs it: the server is the
+    process `start` had, and SIGTERM stops it cleanly."""
+    src = root_apps.app("procfile", copy="procfile_release")
+    (src / "Procfile").write_text(
+        "web: gunicorn wsgi:application --bind 0.0.0.0:$PORT --access-logfile -\n"
+        'release: echo "released with $(command -v python)" > release.txt\n'
+    )
+    root_apps.build("procfile", copy="procfile_release")
+    info = root_apps.run("info", cwd=src).stdout
+    assert "procfile:     web: gunicorn wsgi:application --bind 0.0.0.0:$PORT" in info
+    assert "server argv:  bash -c 'gunicorn wsgi:application --bind 0.0.0.0:$PORT" in info
+    app_root = json.loads(root_apps.run("info", "--json", cwd=src).stdout)["app_root"]
+    with serving(root_apps.env, src) as running:
+        check_serves(running, "procfile")
+        released = (src / "release.txt").read_text()
+        assert released == f"released with {app_root}/bin/python\n"
+        cmdline = Path(f"/proc/{running.process.pid}/cmdline").read_bytes().split(b"\0")
+        assert cmdline[1].endswith(b"/gunicorn"), cmdline
+        assert stop(running.process) < 10
+        assert running.process.returncode == 0, running.log.read_text()
+    log = running.log.read_text()
+    assert log.index("Running the Procfile's release: command") < log.index("Starting procfile")
+
+
+def test_a_failing_procfile_release_stops_the_start(root_apps):
+    src = root_apps.app("procfile", copy="procfile_release_fails")
+    (src / "Procfile").write_text("web: gunicorn wsgi:application\nrelease: echo no db; exit 3\n")
+    root_apps.build("procfile", copy="procfile_release_fails")
+    result = root_apps.run("start", "--port", str(free_port()), cwd=src)
+    assert result.returncode == 1
+    assert "error: Procfile release: failed with exit code 3: no db" in result.stderr
+    assert "Starting procfile" not in result.stderr
+    # Where a platform runs it once per deployment (`warpdrive migrate`), starts skip it.
+    (src / "Procfile").write_text(
+        "web: gunicorn wsgi:application --bind 0.0.0.0:$PORT\nrelease: exit 3\n"
+    )
+    with serving(root_apps.env, src, extra={"WARPDRIVE_MIGRATE": "off"}) as running:
+        check_serves(running, "procfile")
+    failed = root_apps.run("migrate", cwd=src)
+    assert failed.returncode == 1
+    assert "error: Procfile release: failed with exit code 3" in failed.stderr
+
+
+@pytest.mark.parametrize("server", ["mod_wsgi", "gunicorn"])
+def test_a_pyramid_starter_project_is_served(root_apps, server):
+    """Laid out as Pyramid's starter makes a project: production.ini's [app:main] is
+    `use = egg:myproject`, the entry point of the project the build installs."""
+    src = root_apps.build("pyramid_starter", server)
+    info = json.loads(root_apps.run("info", "--json", cwd=src).stdout)
+    assert (info["spec"]["kind"], info["spec"]["entry"]) == ("paste", "production.ini")
+    with serving(root_apps.env, src, server) as running:
+        assert running.get("/") == (200, b"Hello from Pyramid"), running.log.read_text()
+
+
+@pytest.mark.parametrize(
+    ("kind", "server"), [*MATRIX, ("python", None), ("shell", None), ("procfile", None)]
+)
 def test_matrix_as_an_ordinary_user(user_apps, kind, server):
     if server == "mod_wsgi":
         require_tool("apxs")

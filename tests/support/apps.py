@@ -22,6 +22,7 @@ BODIES = {
     "wsgi": b"Hello from WSGI",
     "python": b"Hello from Python",
     "shell": b"Hello from shell",
+    "procfile": b"Hello from Procfile",
 }
 SYSTEM_PYTHON = "/usr/bin/python3.11"
 

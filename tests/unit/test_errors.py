@@ -74,7 +74,7 @@ RENDERED = [
         "detect.none-found",
         2,
         "no application found in /srv/app (looked for: wsgi.py, app.py, manage.py)",
-        "add one of those files; or set APP_MODULE=module:callable (APP_MODULE=module means module:application), WARPDRIVE_PASTE_INI=FILE for a Paste Deploy file not named paste.ini, or WARPDRIVE_DEPLOY_MODE=shell|python|django|paste|wsgi; or point WARPDRIVE_APP_HOME (APP_HOME) at the subdirectory that holds the app",
+        "add one of those files; or set APP_MODULE=module:callable (APP_MODULE=module means module:application), WARPDRIVE_PASTE_INI=FILE for a Paste Deploy file not named production.ini or paste.ini, or WARPDRIVE_DEPLOY_MODE=shell|python|django|paste|wsgi; or point WARPDRIVE_APP_HOME (APP_HOME) at the subdirectory that holds the app",
     ),
     (
         "ExplicitAppMissing",

@@ -15,6 +15,7 @@ from warpdrive.detect.spec import AppSpec, StaticMount
 from warpdrive.errors import ServerWrongInterface
 from warpdrive.serve import choice, launch
 from warpdrive.serve.launch import LaunchPlan
+from warpdrive.serve.pipeline import migrate_policy
 from warpdrive.serve.servers import SERVERS, WSGI_SERVERS
 from warpdrive.serve.servers.base import ASGI_WRAPPER, WRAPPER
 
@@ -228,6 +229,7 @@ def test_the_registry_is_the_one_list_of_servers():
         "uvicorn",
         "shell",
         "python",
+        "procfile",
     ]
     for name, server in SERVERS.items():
         assert server.name == name
@@ -235,7 +237,7 @@ def test_the_registry_is_the_one_list_of_servers():
         packages = server.packages()
         assert bool(packages) == server.wsgi
         assert all("==" in requirement for requirement in packages)
-    assert set(choice.OWN_SERVER) == {"shell", "python", "gunicorn-config"}
+    assert set(choice.OWN_SERVER) == {"shell", "python", "gunicorn-config", "procfile"}
 
 
 def make_asgi_spec(c: context.Context, static: bool = True) -> AppSpec:
@@ -333,3 +335,31 @@ def test_older_records_are_wsgi(tmp_path):
     assert AppSpec.from_json(data).interface == "wsgi"
     asgi = make_asgi_spec(c)
     assert AppSpec.from_json(json.loads(json.dumps(asgi.to_json()))) == asgi
+
+
+def test_a_procfile_web_command_is_one_argument_of_its_launcher(tmp_path):
+    """The command goes to `bash -c` as it is, never into warpdrive's own shell code;
+    server-args do not apply (the command is the app's own)."""
+    c = make_ctx(tmp_path)
+    (c.src / "pyproject.toml").write_text('[tool.warpdrive]\nserver-args = ["--extra"]\n')
+    c = make_ctx(tmp_path)
+    web = "gunicorn wsgi:application --bind 0.0.0.0:$PORT; echo '$(x)' \"`y`\""
+    spec = AppSpec("procfile", c.app_home, "Procfile", procfile={"web": web})
+    plan = launch.plan(c, spec, "gunicorn", PORT)
+    assert (plan.server, plan.server_source) == ("procfile", "app kind procfile")
+    assert plan.argv == [str(resources.launcher("procfile")), web]
+    assert plan.server_argv == ["bash", "-c", web]
+    assert plan.env["PORT"] == str(PORT)
+    assert plan.sizing is None
+    assert plan.notes == ["server 'gunicorn' is ignored: a procfile app is served by procfile"]
+
+
+def test_a_procfile_release_runs_where_migrations_run(tmp_path):
+    c = make_ctx(tmp_path)
+    spec = AppSpec("procfile", c.app_home, "Procfile", procfile={"web": "w", "release": "r"})
+    assert migrate_policy(c, spec) == (True, "the Procfile has a release: line")
+    off = make_ctx(tmp_path, WARPDRIVE_MIGRATE="off")
+    assert migrate_policy(off, spec) == (False, "env WARPDRIVE_MIGRATE=off")
+    assert migrate_policy(make_ctx(tmp_path, DISABLE_MIGRATE="1"), spec)[0] is False
+    spec.procfile.pop("release")
+    assert migrate_policy(c, spec)[0] is False

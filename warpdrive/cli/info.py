@@ -68,6 +68,7 @@ def render(info: Info) -> str:
     ]
     if spec.kind not in ("shell", "python", "gunicorn-config"):
         rows.append(("interface", spec.interface))
+    rows += [("procfile", f"{kind}: {command}") for kind, command in spec.procfile.items()]
     rows += [("static", f"{m.url} -> {m.directory}") for m in spec.static] or [("static", "none")]
     django = spec.django
     if django and django.ok:

@@ -10,12 +10,13 @@ its own detector.
 from __future__ import annotations
 
 from warpdrive.context import Context
-from warpdrive.detect import asgi, django, gunicorn_config, paste, python, shell, wsgi
+from warpdrive.detect import asgi, django, gunicorn_config, paste, procfile, python, shell, wsgi
 from warpdrive.detect.spec import AppSpec, Reads, StaticMount
 from warpdrive.errors import BadSetting, ModeNotMatched, NoAppFound
 
-DETECTORS = (gunicorn_config, shell, python, django, paste, asgi, wsgi)
-MODES = ("auto", *(d.KIND for d in DETECTORS if d is not gunicorn_config))
+DETECTORS = (gunicorn_config, procfile, shell, python, django, paste, asgi, wsgi)
+# The kinds WARPDRIVE_DEPLOY_MODE names; a gunicorn.conf.py or a Procfile is explicit itself.
+MODES = ("auto", *(d.KIND for d in DETECTORS if d not in (gunicorn_config, procfile)))
 # What detection reads besides the detectors: the mode, the static mount settings, where
 # the app home is, and pyproject.toml for [tool.warpdrive].
 READS = Reads(

@@ -94,6 +94,8 @@ class AppSpec:
     static: list[StaticMount] = field(default_factory=list)
     django: DjangoFacts | None = None  # facts read from the imported settings
     notes: list[str] = field(default_factory=list)
+    # A Procfile's process types and their commands (`web`, `release`, ...).
+    procfile: dict[str, str] = field(default_factory=dict)
     interface: str = "wsgi"  # wsgi or asgi: what the entry point is called as
     # An app factory: the literal arguments `callable` is called with ("" for none),
     # None when `callable` is the app itself.
@@ -118,6 +120,7 @@ class AppSpec:
             "django": DjangoFacts.from_json(data["django"]) if data.get("django") else None,
             "notes": list(data.get("notes", [])),
             "interface": data.get("interface", "wsgi"),  # older records: WSGI
+            "procfile": dict(data.get("procfile", {})),
         }
         return cls(**fields)
 

@@ -2,13 +2,15 @@
 with literal arguments), a wsgi.py (or wsgi/__init__.py) defining `application`, an
 app.py or main.py whose `app`/`application` a WSGI framework makes (Flask(), Bottle(),
 falcon.App(); detect/appobject.py: the `python` detector has already taken an app.py
-that starts its own server), or else the module named like the setup.py project, as
-OpenShift's Python builder does."""
+that starts its own server), or else the module named like the setup.py project (as
+OpenShift's Python builder does) or the pyproject.toml [project]."""
 
 from __future__ import annotations
 
 import ast
 import re
+import tomllib
+from pathlib import Path
 
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
@@ -24,6 +26,7 @@ READS = Reads(
         "app.py": "with an app a WSGI framework makes",
         "main.py": "with an app a WSGI framework makes",
         "setup.py": "its project name",
+        "pyproject.toml": "its project name",
     },
     settings=("APP_MODULE", "WARPDRIVE_INTERFACE"),
     names_app=("APP_MODULE",),
@@ -108,17 +111,28 @@ def detect(ctx: Context) -> AppSpec | None:
                 found.name,
                 found.describe(entry),
             )
-    setup_py = ctx.app_home / "setup.py"
-    tree = pyfile.parse(setup_py) if setup_py.is_file() else None
-    name = pyfile.setup_py_name(tree) if tree is not None else None
-    if name:
+    named = setup_py_name(ctx.app_home / "setup.py") or pyproject_name(ctx.app_home)
+    if named:
+        name, rule = named
         module = re.sub(r"[^\w.]", "_", name)
-        return AppSpec(
-            KIND,
-            ctx.app_home,
-            f"{module}:application",
-            module,
-            "application",
-            f"setup.py project name {name!r}",
-        )
+        return AppSpec(KIND, ctx.app_home, f"{module}:application", module, "application", rule)
     return None
+
+
+def setup_py_name(path: Path) -> tuple[str, str] | None:
+    tree = pyfile.parse(path) if path.is_file() else None
+    name = pyfile.setup_py_name(tree) if tree is not None else None
+    return (name, f"setup.py project name {name!r}") if name else None
+
+
+def pyproject_name(home: Path) -> tuple[str, str] | None:
+    """The `[project] name` of pyproject.toml (PEP 621)."""
+    try:
+        with (home / "pyproject.toml").open("rb") as fh:
+            project = tomllib.load(fh).get("project")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    name = project.get("name") if isinstance(project, dict) else None
+    if not isinstance(name, str) or not name:
+        return None
+    return name, f"pyproject.toml project name {name!r}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import shlex
+import shutil
 import socket
 import sys
 from pathlib import Path
@@ -30,9 +31,11 @@ def load(src: str | Path | None) -> tuple[Context, AppSpec]:
 
 def migrate_policy(ctx: Context, spec: AppSpec) -> tuple[bool, str]:
     """Whether start migrates, and why. `auto` migrates only SQLite, which no other
-    instance can share; a shared database is migrated once, by `warpdrive migrate`."""
-    if spec.kind != "django":
-        return False, "not a Django app"
+    instance can share; a shared database is migrated once, by `warpdrive migrate`.
+    A Procfile's release: line is the app's own migration step: `auto` runs it."""
+    release = "release" in spec.procfile
+    if spec.kind != "django" and not release:
+        return False, "not a Django app and no Procfile release: line"
     if ctx.flag("DISABLE_MIGRATE"):
         return False, "DISABLE_MIGRATE is set"
     setting = ctx.setting("WARPDRIVE_MIGRATE", key="migrate")
@@ -42,6 +45,8 @@ def migrate_policy(ctx: Context, spec: AppSpec) -> tuple[bool, str]:
             raise BadSetting(setting.name, choice, "one of " + ", ".join(MIGRATE_CHOICES))
         if choice != "auto":
             return choice == "on", f"{setting.source}={choice}"
+    if release:
+        return True, "the Procfile has a release: line"
     engine = (spec.django.database_engine if spec.django else None) or ""
     if engine.endswith("sqlite3"):
         return True, "WARPDRIVE_MIGRATE=auto and the database is SQLite"
@@ -49,11 +54,15 @@ def migrate_policy(ctx: Context, spec: AppSpec) -> tuple[bool, str]:
 
 
 def migrate(ctx: Context, spec: AppSpec) -> None:
-    """The migrate hook if the app has one, else `manage.py migrate --noinput`."""
+    """The migrate hook if the app has one, else the Procfile's release: command, else
+    `manage.py migrate --noinput`."""
     if hooks.run(ctx, "migrate", ctx.app_root):
         return
+    if "release" in spec.procfile:
+        release(ctx, spec.procfile["release"])
+        return
     if spec.kind != "django":
-        output.step("Nothing to migrate: not a Django app and no migrate hook")
+        output.step("Nothing to migrate: not a Django app, no Procfile release: and no hook")
         return
     output.step("Running Django migrations")
     argv = [str(ctx.app_root / "bin" / "python"), "manage.py", "migrate", "--noinput"]
@@ -62,6 +71,24 @@ def migrate(ctx: Context, spec: AppSpec) -> None:
     )
     if returncode != 0:
         raise CommandFailed("manage.py migrate", argv, returncode, tail[-1] if tail else "")
+
+
+def shell_argv(ctx: Context, command: str) -> list[str]:
+    """A Procfile command as Heroku runs it: `bash -c`, or POSIX sh without bash."""
+    bash = shutil.which("bash", path=ctx.environ.get("PATH"))
+    return [bash or "/bin/sh", "-c", command]
+
+
+def release(ctx: Context, command: str) -> None:
+    """The Procfile's release: command, in the app home with the environment's bin/
+    first on PATH; a failure stops the start."""
+    output.step(f"Running the Procfile's release: command: {command}")
+    argv = shell_argv(ctx, command)
+    returncode, tail = proc.run_streamed(
+        argv, proc.with_venv(ctx.environ, ctx.app_root), ctx.app_home
+    )
+    if returncode != 0:
+        raise CommandFailed("Procfile release:", argv, returncode, tail[-1] if tail else "")
 
 
 def check_port(port: int, source: str) -> None:
