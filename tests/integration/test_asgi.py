@@ -1,6 +1,7 @@
 """An ASGI app (FastAPI from PyPI, named by APP_MODULE with WARPDRIVE_INTERFACE=asgi)
-built and served for real: uvicorn by auto, gunicorn's ASGI worker by --server, static
-files by ServeStatic, a graceful stop on SIGTERM, and the WSGI-only servers refused."""
+built and served for real: uvicorn by auto, gunicorn's ASGI worker and granian by
+--server, static files by ServeStatic, a graceful stop on SIGTERM, and the WSGI-only
+servers refused; granian serving the WSGI examples too."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import threading
 
 import pytest
 
-from tests.support.apps import Apps, world_readable_dir
+from tests.support.apps import BODIES, Apps, world_readable_dir
 from tests.support.http import get, serving
 
 pytestmark = pytest.mark.integration
@@ -22,7 +23,7 @@ def apps(shared_cache):
         yield Apps.as_root(base, shared_cache)
 
 
-@pytest.mark.parametrize("server", [None, "gunicorn"])
+@pytest.mark.parametrize("server", [None, "uvicorn", "gunicorn", "granian"])
 def test_fastapi_app_serves_and_stops_gracefully(apps, server):
     src = apps.build("asgi_fastapi_named", server)
     info = apps.run("info", "--json", *(["--server", server] if server else []), cwd=src)
@@ -42,7 +43,11 @@ def test_fastapi_app_serves_and_stops_gracefully(apps, server):
         slow.join(timeout=15)
         assert answers == [(200, b'{"slow":"done"}')], running.log.read_text()
     log = running.log.read_text()
-    assert "Starting uvicorn" in log if server is None else "Starting gunicorn" in log
+    if server == "granian":
+        assert "Starting granian" in log
+        assert '"GET / HTTP/1.1" 200' in log  # the access log
+        return
+    assert "Starting uvicorn" in log if server in (None, "uvicorn") else "Starting gunicorn" in log
     assert '"GET / HTTP/1.1" 200' in log  # the access log
 
 
@@ -52,6 +57,22 @@ def test_wsgi_only_servers_refuse_in_one_line(apps, server):
     result = apps.run("build", "--server", server, cwd=src)
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert errors == [
-        f"error: server {server} (from --server) cannot run ASGI apps; gunicorn, uvicorn can"
-    ], result.stderr
+    can = "gunicorn, uvicorn, granian can"
+    assert errors == [f"error: server {server} (from --server) cannot run ASGI apps; {can}"], (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize("kind", ["wsgi", "django", "paste"])
+def test_granian_serves_the_wsgi_examples_and_stops_on_sigterm(apps, kind):
+    src = apps.build(kind, "granian", copy=f"{kind}-granian")
+    with serving(apps.env, src, "granian") as running:
+        status, body = running.get("/")
+        assert (status, body) == (200, BODIES[kind]), running.log.read_text()
+        if kind == "django":
+            status, _, headers = get(running.port, "/static/admin/css/base.css")
+            assert status == 200
+            assert headers["content-type"].startswith("text/css")
+        running.process.send_signal(signal.SIGTERM)
+        assert running.process.wait(timeout=15) is not None
+    assert "Starting granian" in running.log.read_text()

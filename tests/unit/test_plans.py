@@ -23,6 +23,8 @@ from warpdrive.serve.servers.base import ASGI_WRAPPER, WRAPPER
 WSGI_RUNNERS = [n for n in WSGI_SERVERS if "wsgi" in SERVERS[n].interfaces]
 ASGI_RUNNERS = [n for n in WSGI_SERVERS if "asgi" in SERVERS[n].interfaces]
 PORT = 8123
+# The servers that cannot load a Paste Deploy app themselves: the wrapper loads it.
+WRAPS_PASTE = ("waitress", "granian")
 # Explicit sizing, so that the plans do not depend on this machine's CPUs.
 SIZING = {"WEB_CONCURRENCY": "3", "WARPDRIVE_THREADS": "4"}
 
@@ -69,7 +71,7 @@ def app_target(server: str, spec: AppSpec, args: list[str]) -> bool:
         if spec.kind == "paste":
             return option(args, "--paste") == [f"config:{spec.entry_path}"]
         return option(args, "--module") == [module]
-    wrapped = spec.static or (server == "waitress" and spec.kind == "paste")
+    wrapped = spec.static or (server in WRAPS_PASTE and spec.kind == "paste")
     if wrapped:
         return args[-1] == WRAPPER
     if spec.kind == "paste":
@@ -84,12 +86,16 @@ def listens(server: str, args: list[str]) -> bool:
         "gunicorn": option(args, "--bind") == [address],
         "waitress": f"--listen={address}" in args,
         "uwsgi": option(args, "--http-socket") == [address],
+        "granian": option(args, "--host") == ["0.0.0.0"]  # noqa: S104
+        and option(args, "--port") == [str(PORT)],
     }[server]
 
 
 def sized(server: str, args: list[str]) -> bool:
     if server == "waitress":  # one process with every thread
         return "--threads=12" in args
+    if server == "granian":
+        return option(args, "--workers") == ["3"] and option(args, "--blocking-threads") == ["4"]
     processes = "--workers" if server == "gunicorn" else "--processes"
     return option(args, processes) == ["3"] and option(args, "--threads") == ["4"]
 
@@ -136,7 +142,7 @@ def test_without_static_files_no_wrapper_unless_the_server_needs_it(tmp_path, se
     for kind in ("wsgi", "paste"):
         spec = make_spec(c, kind, static=False)
         plan = launch.plan(c, spec, server, PORT)
-        wrapped = server == "waitress" and kind == "paste"
+        wrapped = server in WRAPS_PASTE and kind == "paste"
         assert (WRAPPER in plan.argv) == wrapped
         assert ("WARPDRIVE_WSGI_APP" in plan.env) == wrapped
         assert SERVERS[server].wraps(spec) == wrapped
@@ -227,6 +233,7 @@ def test_the_registry_is_the_one_list_of_servers():
         "waitress",
         "uwsgi",
         "uvicorn",
+        "granian",
         "shell",
         "python",
         "procfile",
@@ -283,6 +290,9 @@ def test_asgi_servers_plan_an_asgi_app(tmp_path, server, static):
     if server == "gunicorn":
         assert option(args, "--bind") == [f"0.0.0.0:{PORT}"]
         assert option(args, "--worker-class") == ["asgi"]
+    if server == "granian":
+        assert option(args, "--interface") == ["asgi"]
+        assert "--blocking-threads" not in args
     assert LaunchPlan.from_json(json.loads(json.dumps(plan.to_json()))) == plan
 
 
@@ -363,3 +373,28 @@ def test_a_procfile_release_runs_where_migrations_run(tmp_path):
     assert migrate_policy(make_ctx(tmp_path, DISABLE_MIGRATE="1"), spec)[0] is False
     spec.procfile.pop("release")
     assert migrate_policy(c, spec)[0] is False
+
+
+def test_granian_plans_a_wsgi_and_an_asgi_app(tmp_path):
+    c = make_ctx(tmp_path)
+    for spec, interface in ((make_spec(c, "wsgi"), "wsgi"), (make_asgi_spec(c), "asgi")):
+        args = launch.plan(c, spec, "granian", PORT).argv[1:]
+        assert args[:8] == [
+            "--interface",
+            interface,
+            "--host",
+            "0.0.0.0",  # noqa: S104
+            "--port",
+            str(PORT),
+            "--workers",
+            "3",
+        ]
+        assert option(args, "--blocking-threads") == (["4"] if interface == "wsgi" else [])
+        assert option(args, "--workers-kill-timeout") == ["8"]
+        assert option(args, "--working-dir") == [str(spec.app_home)]
+        assert "--access-log" in args
+        assert args[-1] == (WRAPPER if interface == "wsgi" else ASGI_WRAPPER)
+    needed = SERVERS["granian"].needed_packages
+    assert needed(make_spec(c, "wsgi")) == ["whitenoise"]
+    assert needed(make_asgi_spec(c)) == ["servestatic"]
+    assert needed(make_spec(c, "wsgi", static=False)) == []
