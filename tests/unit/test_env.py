@@ -84,7 +84,10 @@ def test_home_defaults_to_dot_warpdrive():
 
 @given(st.text())
 def test_posix_quote_is_shlex_quote(value):
-    assert activation.posix_quote(value) == shlex.quote(value)
+    if value.startswith("="):  # quoted for zsh, where =word expands to a command's path
+        assert activation.posix_quote(value) == "'" + value + "'"
+    else:
+        assert activation.posix_quote(value) == shlex.quote(value)
 
 
 def test_activated_environ_sets_and_unsets_the_variables(tmp_path):

@@ -33,13 +33,14 @@ def detect_shell(environ: Mapping[str, str] = os.environ) -> str:
     return "fish" if Path(environ.get("SHELL", "")).name == "fish" else "bash"
 
 
-# shlex.quote's rule written out: importing shlex would cost every new shell a module
-# (a test holds the two equal).
+# shlex.quote's rule written out (importing shlex would cost every new shell a module;
+# a test holds the two equal), and one more: zsh expands a word that starts with `=` to
+# the path of a command (`=ls`), so such a value is quoted too.
 _POSIX_SAFE = frozenset("%+,-./0123456789:=@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 
 
 def posix_quote(value: str) -> str:
-    if value and _POSIX_SAFE.issuperset(value):
+    if value and _POSIX_SAFE.issuperset(value) and not value.startswith("="):
         return value
     return "'" + value.replace("'", "'\"'\"'") + "'"
 
