@@ -167,6 +167,17 @@ class PythonNotFound(WarpdriveError):
     source: str
 
 
+class PythonUnavailable(WarpdriveError):
+    """The app asks for a Python version that no interpreter warpdrive looks at has."""
+
+    code = "env.python-unavailable"
+    template = "{source} asks for Python {wanted} but none is available (found: {found})"
+    hint_template = "install it as pythonX.Y on PATH, or pass --python with a path or a name"
+    wanted: str
+    source: str
+    found: str
+
+
 class CommandNotFound(WarpdriveError):
     """`warpdrive exec` was given a command the environment does not have."""
 

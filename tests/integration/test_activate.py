@@ -253,9 +253,13 @@ def test_python_version_file_naming_a_missing_python(run_wd, app_dir, wd_home):
     src = app_dir("wsgi")
     (src / ".python-version").write_text("3.99\n")
     result = run_wd("activate", "demo", cwd=src)
-    assert result.returncode == 0, result.stderr
-    assert "notice: .python-version asks for 3.99 but python3.99 is not on PATH" in result.stderr
-    assert real(wd_home / "warpdrive+demo/bin/python") == real(sys._base_executable)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith("error: .python-version asks for Python 3.99 but none is available")
+    assert not (wd_home / "warpdrive+demo").exists()
+    assert list(wd_home.iterdir()) == []
 
 
 def test_python_flag_missing(run_wd, app_dir, wd_home):

@@ -22,6 +22,7 @@ def apps(shared_cache):
 
 
 def set_app_module(src: Path, value: str) -> None:
+    (src / ".warpdrive").mkdir(exist_ok=True)
     (src / ".warpdrive" / "environment").write_text(f"APP_MODULE={value}\n")
 
 
@@ -96,3 +97,18 @@ def test_an_import_failing_for_its_environment_is_a_warning(apps):
     assert "needs_database:application" in warnings[0]
     assert "RuntimeError: no database" in warnings[0]
     assert "Build finished" in result.stderr
+
+
+def test_an_asgi_app_named_as_wsgi_is_one_line(apps):
+    src = apps.app("asgi_fastapi", "entry_asgi_as_wsgi")
+    (src / ".warpdrive").mkdir(exist_ok=True)
+    (src / ".warpdrive" / "environment").write_text(
+        "APP_MODULE=main:app\nWARPDRIVE_INTERFACE=wsgi\n"
+    )
+    result = apps.run("build", "--server", "gunicorn", cwd=src)
+    assert result.returncode == 2, result.stderr
+    assert error_lines(result.stderr) == [
+        "error: entry point main:app (.warpdrive/environment APP_MODULE) is an ASGI "
+        "application, but gunicorn would serve it as WSGI"
+    ], result.stderr
+    assert "Build finished" not in result.stderr

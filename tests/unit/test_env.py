@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from warpdrive.env import activation, generations, lifecycle, registry
 from warpdrive.env.registry import EnvRecord
-from warpdrive.errors import EnvIsActive, EnvNotFound, NoActiveEnv
+from warpdrive.errors import EnvIsActive, EnvNotFound, NoActiveEnv, PythonUnavailable
 
 
 def make_env(home: Path, name: str, src: Path | None) -> EnvRecord:
@@ -137,3 +138,60 @@ def test_linking_swaps_generations_and_keeps_the_previous(tmp_path):
     assert not first.exists() and second.is_dir()  # older than the previous: pruned
     generations.drop_previous(app_root)
     assert not second.exists() and generations.current_generation(app_root) == third
+
+
+# --- the app's Python ------------------------------------------------------------------
+
+
+def test_python_version_file_naming_an_unavailable_python_is_an_error(tmp_path):
+    (tmp_path / ".python-version").write_text("3.99\n")
+    with pytest.raises(PythonUnavailable) as caught:
+        lifecycle.choose_python(tmp_path, None)
+    assert caught.value.message.startswith(".python-version asks for Python 3.99 but none")
+    assert "\n" not in caught.value.message
+
+
+def test_runtime_txt_found_on_path(tmp_path, monkeypatch):
+    if not os.path.exists("/usr/bin/python3.11"):
+        pytest.fail("Debian's python3.11 is needed")
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "python3.11").symlink_to("/usr/bin/python3.11")
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "runtime.txt").write_text("python-3.11.2\n")
+    assert lifecycle.choose_python(src, None) == (
+        str(bindir / "python3.11"),
+        "runtime.txt (3.11.2)",
+    )
+
+
+def test_python_version_file_wins_over_runtime_txt(tmp_path):
+    (tmp_path / ".python-version").write_text("3.99\n")
+    (tmp_path / "runtime.txt").write_text("python-3.11.2\n")
+    with pytest.raises(PythonUnavailable):
+        lifecycle.choose_python(tmp_path, None)
+
+
+def test_requires_python_nothing_satisfies_is_an_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.99"\n')
+    with pytest.raises(PythonUnavailable) as caught:
+        lifecycle.choose_python(tmp_path, None)
+    assert caught.value.message.startswith(
+        "pyproject.toml's requires-python asks for Python >=3.99 but none is available"
+    )
+
+
+def test_requires_python_satisfied(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.8"\n')
+    assert lifecycle.choose_python(tmp_path, None) == (sys.executable, "requires-python (>=3.8)")
+
+
+def test_python_flag_wins_over_what_the_app_asks_for(tmp_path):
+    (tmp_path / ".python-version").write_text("3.99\n")
+    assert lifecycle.choose_python(tmp_path, sys.executable) == (sys.executable, "--python")
+
+
+def test_no_python_asked_for_is_warpdrives_own(tmp_path):
+    assert lifecycle.choose_python(tmp_path, None)[0] == sys.executable

@@ -30,6 +30,7 @@ PARAMETERS = {
     "NoActiveEnv": (),
     "EnvIsActive": ("name",),
     "PythonNotFound": ("python", "source"),
+    "PythonUnavailable": ("wanted", "source", "found"),
     "CommandFailed": ("what", "argv", "returncode", "detail"),
     "CommandNotFound": ("command", "path"),
     "SeveralDependencyFormats": ("app_home", "files"),
@@ -207,6 +208,15 @@ RENDERED = [
         2,
         "Python 'python3.99' (from --python) was not found",
         "install that Python or pass --python with a path or a name on PATH",
+    ),
+    (
+        "PythonUnavailable",
+        (">=3.99", "pyproject.toml's requires-python", "3.11, 3.12"),
+        "env.python-unavailable",
+        2,
+        "pyproject.toml's requires-python asks for Python >=3.99 but none is available "
+        "(found: 3.11, 3.12)",
+        "install it as pythonX.Y on PATH, or pass --python with a path or a name",
     ),
     (
         "CommandFailed",

@@ -4,20 +4,23 @@ directory when activated, and the process variables of an activated one."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
 from warpdrive import output
 from warpdrive.env import generations, registry
 from warpdrive.env.registry import ENV_PREFIX, EnvRecord
-from warpdrive.errors import PythonNotFound
+from warpdrive.errors import PythonNotFound, PythonUnavailable
 
 
-def read_python_version(src: Path) -> str | None:
+def first_line(path: Path) -> str | None:
+    """The first line of `path` that is neither blank nor a comment; None without one."""
     try:
-        text = (src / ".python-version").read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     for line in text.splitlines():
@@ -25,6 +28,27 @@ def read_python_version(src: Path) -> str | None:
         if line and not line.startswith("#"):
             return line
     return None
+
+
+def read_python_version(src: Path) -> str | None:
+    return first_line(src / ".python-version")
+
+
+def read_runtime_txt(src: Path) -> str | None:
+    """The version `runtime.txt` names as `python-3.12.1`; None without one."""
+    line = first_line(src / "runtime.txt")
+    match = re.fullmatch(r"python-(\d+(?:\.\d+)*)", line or "")
+    return match.group(1) if match else None
+
+
+def read_requires_python(src: Path) -> str | None:
+    try:
+        with open(src / "pyproject.toml", "rb") as fh:
+            project = tomllib.load(fh).get("project")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    value = project.get("requires-python") if isinstance(project, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def find_python(flag: str) -> str | None:
@@ -35,24 +59,81 @@ def find_python(flag: str) -> str | None:
     return os.path.abspath(found)
 
 
+VERSIONED_NAME = re.compile(r"python(\d+\.\d+)")
+
+
+def available_pythons() -> list[tuple[str, str]]:
+    """(version, path) of the interpreters a new environment may get, in order of
+    preference: the Python warpdrive runs under (full version), every pythonX.Y on
+    PATH (X.Y from its name, newest first), and /usr/bin/python3 (X.Y from the name
+    its link resolves to). Nothing else is looked at."""
+    own = (".".join(map(str, sys.version_info[:3])), sys.executable)
+    on_path: list[tuple[str, str]] = []
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            match = VERSIONED_NAME.fullmatch(name)
+            path = os.path.join(folder or ".", name)
+            if match and os.access(path, os.X_OK) and not os.path.isdir(path):
+                on_path.append((match.group(1), os.path.abspath(path)))
+    on_path.sort(key=lambda item: tuple(int(p) for p in item[0].split(".")), reverse=True)
+    system: list[tuple[str, str]] = []
+    match = VERSIONED_NAME.fullmatch(os.path.basename(os.path.realpath("/usr/bin/python3")))
+    if match and os.access("/usr/bin/python3", os.X_OK):
+        system.append((match.group(1), "/usr/bin/python3"))
+    return list(dict.fromkeys([own, *on_path, *system]))
+
+
+def version_matches(wanted: str, version: str) -> bool:
+    """Whether `version` is the `wanted` X.Y (or X); a patch level is not looked at."""
+    return version.split(".")[: min(2, wanted.count(".") + 1)] == wanted.split(".")[:2]
+
+
 def choose_python(src: Path, flag: str | None) -> tuple[str, str]:
-    """(interpreter path, why): --python, else .python-version when that Python is on
-    PATH, else the Python warpdrive runs under."""
+    """(interpreter path, why): --python; else the first of .python-version, runtime.txt
+    and pyproject.toml's requires-python that the app has, met by one of
+    `available_pythons()` (PythonUnavailable when none meets it); else the Python
+    warpdrive runs under."""
     if flag:
         found = find_python(flag)
         if found is None:
             raise PythonNotFound(flag, "--python")
         return found, "--python"
-    wanted = read_python_version(src)
-    if wanted:
-        parts = wanted.removeprefix("python").split(".")
-        name = "python" + ".".join(parts[:2])
-        found = shutil.which(name)
-        if found:
-            return found, f".python-version ({wanted})"
-        output.notice(
-            f".python-version asks for {wanted} but {name} is not on PATH; using {sys.executable}"
-        )
+    pythons = available_pythons()
+    listed = ", ".join(dict.fromkeys(".".join(v.split(".")[:2]) for v, _ in pythons))
+    asked = read_python_version(src)
+    source = ".python-version"
+    if asked is None:
+        asked, source = read_runtime_txt(src), "runtime.txt"
+    if asked is not None:
+        version = asked.removeprefix("python")
+        if not re.fullmatch(r"\d+(\.\d+)*", version):
+            output.notice(f"{source} names {asked!r}, not a Python version; ignoring it")
+        else:
+            name = "python" + ".".join(version.split(".")[:2])
+            # pythonX.Y on PATH first, as asked; then any other that is that version.
+            exact = [(v, p) for v, p in pythons if os.path.basename(p) == name]
+            for v, path in [*exact, *pythons]:
+                if version_matches(version, v):
+                    return path, f"{source} ({asked})"
+            raise PythonUnavailable(version, source, listed)
+    spec = read_requires_python(src)
+    if spec is not None:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+        from packaging.version import Version
+
+        try:
+            specifiers = SpecifierSet(spec)
+        except InvalidSpecifier:
+            output.notice(f"pyproject.toml's requires-python {spec!r} is not valid; ignoring it")
+            return sys.executable, "the Python warpdrive runs under"
+        for v, path in pythons:
+            if specifiers.contains(Version(v), prereleases=True):
+                return path, f"requires-python ({spec})"
+        raise PythonUnavailable(spec, "pyproject.toml's requires-python", listed)
     return sys.executable, "the Python warpdrive runs under"
 
 
