@@ -15,7 +15,11 @@ Calls inside other functions (a view calling `subprocess.run`) do not count.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+from warpdrive.detect import pyfile
 
 # The qualified names of what makes an app object -> its interface.
 FRAMEWORKS = {
@@ -116,6 +120,20 @@ def app_object(tree: ast.Module, names: tuple[str, ...] = APP_NAMES) -> AppObjec
     for name in names:
         if name in made:
             return AppObject(name, made[name], FRAMEWORKS[made[name]])
+    return None
+
+
+def first_app_in(
+    app_home: Path, files: Iterable[str], interface: str
+) -> tuple[str, AppObject] | None:
+    """The first of `files` in the app home whose module-level app object speaks
+    `interface`, with that object."""
+    for file in files:
+        path = app_home / file
+        tree = pyfile.parse(path) if path.is_file() else None
+        found = app_object(tree) if tree is not None else None
+        if found is not None and found.interface == interface:
+            return file, found
     return None
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
-from warpdrive.detect.appobject import APP_NAMES, AppObject, app_object
+from warpdrive.detect.appobject import APP_NAMES, AppObject, app_object, first_app_in
 from warpdrive.detect.entry import interface_setting
 from warpdrive.detect.spec import AppSpec, Reads
 
@@ -65,19 +65,17 @@ def detect(ctx: Context) -> AppSpec | None:
     interface = interface_setting(ctx)
     if interface is not None and interface.value != KIND:
         return None
-    for file in FILES:
-        path = ctx.app_home / file
-        tree = pyfile.parse(path) if path.is_file() else None
-        found = app_object(tree) if tree is not None else None
-        if found is not None and found.interface == KIND:
-            module = file.removesuffix(".py")
-            return AppSpec(
-                KIND,
-                ctx.app_home,
-                f"{module}:{found.name}",
-                module,
-                found.name,
-                detected_by=found.describe(file),
-                interface=KIND,
-            )
+    first = first_app_in(ctx.app_home, FILES, KIND)
+    if first is not None:
+        file, found = first
+        module = file.removesuffix(".py")
+        return AppSpec(
+            KIND,
+            ctx.app_home,
+            f"{module}:{found.name}",
+            module,
+            found.name,
+            detected_by=found.describe(file),
+            interface=KIND,
+        )
     return None

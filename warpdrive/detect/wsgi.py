@@ -14,7 +14,7 @@ from pathlib import Path
 
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
-from warpdrive.detect.appobject import app_object
+from warpdrive.detect.appobject import first_app_in
 from warpdrive.detect.spec import AppSpec, Reads
 from warpdrive.errors import BadSetting
 
@@ -97,20 +97,13 @@ def detect(ctx: Context) -> AppSpec | None:
         tree = pyfile.parse(path) if path.is_file() else None
         if tree is not None and "application" in pyfile.top_level_names(tree):
             return AppSpec(KIND, ctx.app_home, "wsgi:application", "wsgi", "application", entry)
-    for entry in ("app.py", "main.py"):
-        path = ctx.app_home / entry
-        tree = pyfile.parse(path) if path.is_file() else None
-        found = app_object(tree) if tree is not None else None
-        if found is not None and found.interface == "wsgi":
-            module = entry.removesuffix(".py")
-            return AppSpec(
-                KIND,
-                ctx.app_home,
-                f"{module}:{found.name}",
-                module,
-                found.name,
-                found.describe(entry),
-            )
+    first = first_app_in(ctx.app_home, ("app.py", "main.py"), "wsgi")
+    if first is not None:
+        entry, found = first
+        module = entry.removesuffix(".py")
+        return AppSpec(
+            KIND, ctx.app_home, f"{module}:{found.name}", module, found.name, found.describe(entry)
+        )
     named = setup_py_name(ctx.app_home / "setup.py") or pyproject_name(ctx.app_home)
     if named:
         name, rule = named
