@@ -31,6 +31,7 @@ class Plan:
     grid: tuple[tuple[int, int], ...]  # (processes, threads) tried for the hand-tuned figure
     grid_seconds: int
     candidates: int  # the grid's fastest pairs measured again beside auto
+    asgi_grid: tuple[int, ...]  # worker processes tried per ASGI server, hand-tuned
     original: bool  # measure warpdrive 0.34.0
     images: bool  # builder, s2i and image sizes (needs a Docker engine)
     s2i_runs: int
@@ -49,6 +50,7 @@ FULL = Plan(
     grid=tuple((p, t) for p in (1, 2, 4) for t in (2, 5, 10)),
     grid_seconds=4,
     candidates=2,
+    asgi_grid=(1, 2, 4),
     original=True,
     images=True,
     s2i_runs=3,
@@ -67,6 +69,7 @@ QUICK = Plan(
     grid=((1, 5), (2, 10)),
     grid_seconds=2,
     candidates=1,
+    asgi_grid=(2,),
     original=False,
     images=False,
     s2i_runs=0,

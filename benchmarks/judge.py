@@ -49,6 +49,25 @@ def comparisons(results: Results, auto: str, servers: tuple[str, ...]) -> list[d
         "rps.wsgi.runserver",
     )
     compare(
+        "rps-granian",
+        "requests/s, WSGI: granian / auto",
+        "rps.wsgi.granian",
+        "rps.wsgi.auto",
+    )
+    compare(
+        "rps-asgi-tuned",
+        "requests/s, ASGI: auto / best hand-tuned",
+        "rps.asgi.auto",
+        "rps.asgi.tuned",
+    )
+    for server in ("uvicorn", "gunicorn"):
+        compare(
+            f"rps-asgi-{server}",
+            f"requests/s, ASGI: auto / best hand-tuned {server}",
+            "rps.asgi.auto",
+            f"rps.asgi.{server}",
+        )
+    compare(
         "size-two-stage",
         "app image size: two-stage / builder-based",
         "size.app-two-stage",
@@ -78,6 +97,31 @@ def at_most(results: Results, id: str, title: str, figure: str, limit: float) ->
     results.target(id, title, f"≤ {limit} s", text, None if value is None else value <= limit)
 
 
+def socket_errors(figure: Figure) -> int:
+    return sum(sum(run["socket_errors"].values()) for run in figure.extra["runs"])
+
+
+def asgi_target(results: Results) -> None:
+    goal = "≥ 95% of the best hand-tuned uvicorn and gunicorn, 0 socket errors"
+    title = "requests/s under auto settings (ASGI example)"
+    auto, tuned = measured(results, "rps.asgi.auto"), measured(results, "rps.asgi.tuned")
+    if auto is None or tuned is None:
+        results.target("rps-asgi", title, goal, "not measured", None)
+        return
+    share = auto.median / tuned.median
+    errors = socket_errors(auto)
+    server, n = tuned.extra["server"], tuned.extra["processes"]
+    config = f"{server} with {n} process{'es' if n != 1 else ''}"
+    sizing = auto.extra.get("sizing", {})
+    if (server, n) == (auto.extra.get("server"), sizing.get("processes")):
+        text = f"auto's own setting, {config}, is the best of the grid ({share:.0%} of itself)"
+        met = errors == 0
+    else:
+        text = f"{share:.0%} of {config}"
+        met = share >= 0.95 and errors == 0
+    results.target("rps-asgi", title, goal, f"{text}, {errors} socket errors", met)
+
+
 def throughput_target(results: Results) -> None:
     goal = "≥ 95% of the best hand-tuned, 0 socket errors"
     title = "requests/s under auto settings (WSGI example)"
@@ -86,7 +130,7 @@ def throughput_target(results: Results) -> None:
         results.target("rps", title, goal, "not measured", None)
         return
     share = auto.median / tuned.median
-    errors = sum(sum(run["socket_errors"].values()) for run in auto.extra["runs"])
+    errors = socket_errors(auto)
     pair = (tuned.extra["processes"], tuned.extra["threads"])
     sizing = auto.extra.get("sizing", {})
     config = f"{tuned.extra['server']} {pair[0]} x {pair[1]} (processes x threads)"
@@ -116,6 +160,7 @@ def targets(results: Results, servers: tuple[str, ...]) -> None:
         target("cold", "cold build", goal, text, share <= 0.40)
 
     throughput_target(results)
+    asgi_target(results)
 
     # Every server must stop in time, so the slowest one is judged.
     title = "exit after SIGTERM when idle (slowest server)"

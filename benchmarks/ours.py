@@ -54,8 +54,9 @@ class Ours:
         path.mkdir(parents=True)
         return path
 
-    def source(self, example: str) -> Path:
-        return copy_example(example, self.work / "src" / example)
+    def source(self, example: str, name: str | None = None) -> Path:
+        """A fresh copy of examples/EXAMPLE, named NAME (default: the example's name)."""
+        return copy_example(example, self.work / "src" / (name or example))
 
     def activate(self, home: Path, src: Path, log: str, new: bool = True, **extra: str) -> float:
         """`eval "$(warpdrive activate)"` in bash, in the app's directory; a new env is

@@ -20,7 +20,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import builds, images, judge, load, machine, report, serving, throughput
+from benchmarks import asgi, builds, images, judge, load, machine, report, serving, throughput
 from benchmarks.context import FULL, QUICK, Bench, is_root
 from benchmarks.original import Original
 from benchmarks.ours import ROOT, Ours
@@ -30,7 +30,7 @@ from benchmarks.results import Results
 HERE = Path(__file__).resolve().parent
 DEFAULT_WORK = HERE / "work"  # git-ignored
 ORIGINAL_USER = "wdtest"  # the ordinary user CI creates (.ci/run)
-PARTS = ("builds", "serving", "throughput", "images")
+PARTS = ("builds", "serving", "throughput", "asgi", "images")
 # mod_wsgi makes its daemon's Unix socket inside the app root (WORK/ours/main/...), and
 # a socket path holds 107 bytes at most: past that, every request gets 503.
 SOCKET_UNDER_WORK = "/ours/main/warpdrive+django/tmp/mod_wsgi-65535/wsgi.4194304.u65534.99.sock"
@@ -75,8 +75,10 @@ def missing_tools(args, plan) -> list[tuple[str, str]]:
     """(what is missing, how to get it) for each thing the parts of this run need and
     the machine lacks: the run stops rather than leave their figures unmeasured."""
     missing = []
-    if "throughput" not in args.skip and load.wrk_path() is None:
-        missing.append(("wrk is not installed", "apt-get install wrk, or pass --skip throughput"))
+    loads = [part for part in ("throughput", "asgi") if part not in args.skip]
+    if loads and load.wrk_path() is None:
+        skips = " ".join(f"--skip {part}" for part in loads)
+        missing.append(("wrk is not installed", f"apt-get install wrk, or pass {skips}"))
     if plan.original and "original" not in args.skip and is_root():
         try:
             pwd.getpwnam(args.user)
@@ -212,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         "builds": (builds, builds.run),
         "serving": (serving, serving.run),
         "throughput": (throughput, throughput.run),
+        "asgi": (asgi, asgi.run),
         "images": (images, images.run_all if plan.images else None),
     }
     for part, (module, measure) in parts.items():

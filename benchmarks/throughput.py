@@ -37,6 +37,7 @@ def figures(bench: Bench) -> list[tuple[str, str, str]]:
         ("rps.wsgi.auto", "requests/s, WSGI example, auto settings", "req/s"),
         ("rps.wsgi.tuned", "requests/s, WSGI example, best hand-tuned", "req/s"),
         ("rps.wsgi.runserver", "requests/s, WSGI example, Django runserver", "req/s"),
+        ("rps.wsgi.granian", "requests/s, WSGI example, granian, auto settings", "req/s"),
         ("rps.django.ours", "requests/s, Django example, defaults", "req/s"),
         ("rps.django.original", "requests/s, Django example, defaults", "req/s"),
     ]
@@ -139,6 +140,16 @@ def measure(bench: Bench) -> None:
         p, t = figure.extra["processes"], figure.extra["threads"]
         jobs.append((figure, lambda p=p, t=t: tuned(p, t, "wsgi-tuned.log")))
     jobs.append((fig["rps.wsgi.runserver"], lambda: runserver(bench, src)))
+    bench.step("Building the WSGI example for granian")
+    granian_src, granian_home = ours.source("wsgi", "wsgi-granian"), ours.home("wsgi-granian")
+    ours.activate(granian_home, granian_src, "wsgi-granian.log")
+    ours.build(granian_home, granian_src, "wsgi-granian.log", server="granian")
+    jobs.append(
+        (
+            fig["rps.wsgi.granian"],
+            lambda: ours.server(granian_home, granian_src, "wsgi-granian.log", "granian"),
+        )
+    )
     jobs.append(
         (
             fig["rps.django.ours"],

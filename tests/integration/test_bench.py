@@ -35,10 +35,15 @@ QUICK_FIGURES = [
     "rps.wsgi.tuned",
     "rps.wsgi.runserver",
     "rps.django.ours",
+    "rps.wsgi.granian",
+    "rps.asgi.auto",
+    "rps.asgi.tuned",
+    "rps.asgi.uvicorn",
+    "rps.asgi.gunicorn",
 ]
 # Left to the full run.
 FULL_ONLY = ["build.cold.original", "start.original", "s2i.incremental", "size.app"]
-TARGETS = {"activate", "noop", "cold", "rps", "stop"}
+TARGETS = {"activate", "noop", "cold", "rps", "rps-asgi", "stop"}
 
 
 @pytest.fixture
@@ -131,6 +136,8 @@ def test_bench_quick_writes_complete_well_formed_results(work):
     for id in FULL_ONLY:
         assert "quick" in figures[id]["skipped"], figures[id]
     assert figures["rps.wsgi.tuned"]["extra"]["processes"] >= 1
+    assert figures["rps.asgi.auto"]["extra"]["server"] == "uvicorn"
+    assert figures["rps.asgi.tuned"]["extra"]["server"] in ("uvicorn", "gunicorn")
     check_markdown((out / "results-quick.md").read_text(), data)
 
     # Judged again from the saved figures alone, the results come out the same.
