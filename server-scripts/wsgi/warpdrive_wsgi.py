@@ -4,13 +4,19 @@ factory called with literal arguments (which only gunicorn could call itself).
 
 warpdrive sets WARPDRIVE_WSGI_APP ("module:callable", "module:create_app(literals)" or
 "paste:/path/to/paste.ini") and WARPDRIVE_STATIC (JSON list of [url prefix, directory]).
-This file runs in the app's environment and imports nothing from warpdrive.
+This file runs in the app's environment and imports nothing from warpdrive; warpdrive_app.py
+beside it loads the app.
 """
 
-import ast
-import importlib
 import json
 import os
+import sys
+
+# mod_wsgi loads this file by its path: its directory (for warpdrive_app) may not be on
+# sys.path, as it is for the servers that import it through PYTHONPATH.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from warpdrive_app import load
 
 
 def load_app():
@@ -19,15 +25,7 @@ def load_app():
         from paste.deploy import loadapp
 
         return loadapp("config:" + target.removeprefix("paste:"))
-    module, _, name = target.partition(":")
-    module = importlib.import_module(module)
-    if "(" not in name:
-        return getattr(module, name or "application")
-    # The factory is called once, here, with the literal arguments warpdrive validated.
-    call = ast.parse(name, mode="eval").body
-    args = [ast.literal_eval(a) for a in call.args]
-    kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
-    return getattr(module, call.func.id)(*args, **kwargs)
+    return load(target)
 
 
 def with_static(app):

@@ -76,3 +76,56 @@ def test_granian_serves_the_wsgi_examples_and_stops_on_sigterm(apps, kind):
         running.process.send_signal(signal.SIGTERM)
         assert running.process.wait(timeout=15) is not None
     assert "Starting granian" in running.log.read_text()
+
+
+# A FastAPI app factory, called once by the ASGI wrapper with APP_MODULE's literal arguments.
+FACTORY_WHY = ".warpdrive/environment APP_MODULE, main.py: create_app() returns FastAPI()"
+
+
+@pytest.mark.parametrize("server", [None, "gunicorn", "granian"])
+def test_an_asgi_factory_is_served_with_its_static_files(apps, server):
+    src = apps.build("asgi_factory", server)
+    info = apps.run("info", "--json", *(["--server", server] if server else []), cwd=src)
+    assert info.returncode == 0, info.stderr
+    app = json.loads(info.stdout)["spec"]
+    assert (app["kind"], app["entry"], app["detected_by"]) == (
+        "asgi",
+        "main:create_app()",
+        FACTORY_WHY,
+    )
+    with serving(apps.env, src, server) as running:
+        status, body = running.get("/")
+        assert (status, json.loads(body)) == (200, {"greeting": "hi"}), running.log.read_text()
+        status, body = running.get("/static/site.css")
+        assert (status, body) == (200, b"body { color: plum; }\n")
+
+
+@pytest.mark.parametrize("server", ["uvicorn", "gunicorn", "granian"])
+def test_an_asgi_factory_with_literal_arguments(apps, server):
+    # No static files: the factory alone makes every server load the app through the wrapper.
+    src = apps.app("asgi_factory", "asgi_factory_args")
+    (src / ".warpdrive" / "environment").write_text(
+        "APP_MODULE='main:create_app(greeting=\"hello\")'\n"
+    )
+    result = apps.run("build", "--server", server, cwd=src)
+    assert result.returncode == 0, result.stderr
+    assert "Checking the entry point main:create_app(greeting='hello')" in result.stderr
+    with serving(apps.env, src, server) as running:
+        status, body = running.get("/")
+        assert (status, json.loads(body)) == (200, {"greeting": "hello"}), running.log.read_text()
+        status, _ = running.get("/static/site.css")
+        assert status == 404
+
+
+def test_an_asgi_factory_named_without_its_call_fails_the_build(apps):
+    src = apps.app("asgi_factory", "asgi_factory_uncalled")
+    (src / ".warpdrive" / "environment").write_text("APP_MODULE=main:create_app\n")
+    result = apps.run("build", cwd=src)
+    assert result.returncode == 2, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: entry point main:create_app ({FACTORY_WHY}) is an app factory, not an app: "
+        "every request would fail"
+    ], result.stderr
+    assert "hint: name it with its call, as main:create_app()" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -297,6 +297,94 @@ def test_app_module_naming_an_asgi_app(tmp_path):
     assert (spec.kind, spec.interface) == ("wsgi", "wsgi")
 
 
+ASGI_FACTORIES = {
+    "assigned": (
+        "from fastapi import FastAPI\n\n"
+        "def create_app(greeting='hi'):\n"
+        "    app = FastAPI()\n\n"
+        "    @app.get('/')\n"
+        "    async def index():\n"
+        "        return {'greeting': greeting}\n\n"
+        "    return app\n",
+        "FastAPI",
+    ),
+    "returned": (
+        "from starlette.applications import Starlette\n\n"
+        "def create_app(debug=False):\n"
+        "    return Starlette(debug=debug)\n",
+        "Starlette",
+    ),
+    "imported_inside": (
+        "def create_app():\n"
+        "    import quart\n"
+        "    if True:\n"
+        "        application: quart.Quart = quart.Quart(__name__)\n"
+        "    return application\n",
+        "Quart",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(ASGI_FACTORIES))
+@pytest.mark.parametrize(
+    ("value", "args"),
+    [("create_app()", ""), ("create_app( 'prod', debug=False )", "'prod', debug=False")],
+)
+def test_app_module_naming_an_asgi_factory(tmp_path, shape, value, args):
+    text, maker = ASGI_FACTORIES[shape]
+    src = app_files(tmp_path, service_py=text)
+    spec = detect_in(src, tmp_path, APP_MODULE=f"service:{value}")
+    assert (spec.kind, spec.interface) == ("asgi", "asgi")
+    assert (spec.module, spec.callable, spec.factory_args) == ("service", "create_app", args)
+    assert spec.entry == spec.target == f"service:create_app({args})"
+    assert spec.detected_by == f"env APP_MODULE, service.py: create_app() returns {maker}()"
+
+
+def test_an_asgi_factory_named_without_its_call_is_asgi_for_the_builds_check(tmp_path):
+    src = app_files(tmp_path, service_py=ASGI_FACTORIES["assigned"][0])
+    spec = detect_in(src, tmp_path, APP_MODULE="service:create_app")
+    assert (spec.kind, spec.entry, spec.factory_args) == ("asgi", "service:create_app", None)
+
+
+def test_a_flask_factory_stays_wsgi(tmp_path):
+    text = (
+        "from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n"
+    )
+    src = app_files(tmp_path, service_py=text)
+    spec = detect_in(src, tmp_path, APP_MODULE="service:create_app('prod')")
+    assert (spec.kind, spec.interface, spec.target) == (
+        "wsgi",
+        "wsgi",
+        "service:create_app('prod')",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Only a route handler inside returns a framework's app; the factory returns it wrapped.
+        "from fastapi import FastAPI\n\ndef create_app():\n"
+        "    def inner():\n        return FastAPI()\n    return wrap(inner())\n",
+        # A module-level app, not a function.
+        "from fastapi import FastAPI\n\ncreate_app = FastAPI()\n",
+        # The factory comes from elsewhere.
+        "from factory import create_app\n",
+    ],
+)
+def test_a_factory_the_source_does_not_show_as_asgi_needs_the_setting(tmp_path, text):
+    src = app_files(tmp_path, service_py=text)
+    assert detect_in(src, tmp_path, APP_MODULE="service:create_app()").kind == "wsgi"
+    spec = detect_in(src, tmp_path, APP_MODULE="service:create_app(1)", WARPDRIVE_INTERFACE="asgi")
+    assert (spec.kind, spec.interface, spec.target) == ("asgi", "asgi", "service:create_app(1)")
+    assert spec.detected_by == "env APP_MODULE, env WARPDRIVE_INTERFACE=asgi"
+
+
+def test_a_bad_factory_call_is_the_wsgi_detectors_error_even_for_an_asgi_app(tmp_path):
+    src = app_files(tmp_path, service_py=ASGI_FACTORIES["returned"][0])
+    with pytest.raises(BadSetting, match="create_app"):
+        detect_in(src, tmp_path, APP_MODULE="service:create_app(os.environ)")
+
+
 def test_a_bad_interface_setting(tmp_path):
     src = app_files(tmp_path, main_py=ASGI_APPS["fastapi"])
     with pytest.raises(BadSetting) as raised:

@@ -296,6 +296,24 @@ def test_asgi_servers_plan_an_asgi_app(tmp_path, server, static):
     assert LaunchPlan.from_json(json.loads(json.dumps(plan.to_json()))) == plan
 
 
+@pytest.mark.parametrize("static", [True, False])
+@pytest.mark.parametrize("server", [None, *ASGI_RUNNERS])
+def test_an_asgi_app_factory_is_loaded_through_the_asgi_wrapper(tmp_path, server, static):
+    c = make_ctx(tmp_path)
+    spec = make_asgi_spec(c, static)
+    spec.callable, spec.factory_args = "create_app", "greeting='hello'"
+    plan = launch.plan(c, spec, server, PORT)
+    assert SERVERS[plan.server].wraps(spec)
+    assert plan.argv[-1] == ASGI_WRAPPER
+    assert plan.env["WARPDRIVE_ASGI_APP"] == "main:create_app(greeting='hello')"
+    wrapper_dir = resources.data_dir("server-scripts") / "wsgi"
+    assert plan.env["PYTHONPATH"].split(os.pathsep) == [str(wrapper_dir), str(spec.app_home)]
+    mounts = json.loads(plan.env["WARPDRIVE_STATIC"])
+    assert bool(mounts) == static
+    # ServeStatic only when there are static files to serve.
+    assert ("servestatic" in SERVERS[plan.server].needed_packages(spec)) == static
+
+
 def home_static(spec: AppSpec) -> Path:
     return spec.static[0].directory
 

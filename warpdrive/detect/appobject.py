@@ -4,6 +4,9 @@ of its own: read from the source with `ast`, never by importing it.
 An app object is a module-level `app` or `application` assigned the result of a known
 framework's constructor (`app = FastAPI()`, `app = fastapi.FastAPI()`, `application =
 get_asgi_application()`), or another module-level name holding one (`application = app`).
+An app factory is a module-level function that returns one: `def create_app(...):` whose
+body returns a framework's constructor call (`return Starlette(...)`) or a name assigned
+one in the function (`app = FastAPI()` ... `return app`).
 
 A module starts its own server when a call to one of SERVER_CALLS (`app.run(...)`,
 `uvicorn.run(...)`, `serve(...)`, `make_server(...)`, ...) is a statement at module
@@ -15,7 +18,7 @@ Calls inside other functions (a view calling `subprocess.run`) do not count.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,9 +57,13 @@ class AppObject:
     name: str  # the module-level name: app or application
     maker: str  # the framework's qualified name, e.g. fastapi.FastAPI
     interface: str  # wsgi or asgi
+    factory: bool = False  # a function that returns the app, not the app
 
     def describe(self, file: str) -> str:
-        return f"{file}: {self.name} = {self.maker.rsplit('.', 1)[-1]}()"
+        maker = self.maker.rsplit(".", 1)[-1]
+        if self.factory:
+            return f"{file}: {self.name}() returns {maker}()"
+        return f"{file}: {self.name} = {maker}()"
 
 
 def imported_names(tree: ast.Module) -> dict[str, str]:
@@ -120,6 +127,49 @@ def app_object(tree: ast.Module, names: tuple[str, ...] = APP_NAMES) -> AppObjec
     for name in names:
         if name in made:
             return AppObject(name, made[name], FRAMEWORKS[made[name]])
+    return None
+
+
+def _own_nodes(statements: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Every node of a function's body, not descending into the functions, lambdas and
+    classes it defines (a route handler's `return` is not the factory's)."""
+    stack: list[ast.AST] = list(reversed(statements))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def factory_object(tree: ast.Module, name: str) -> AppObject | None:
+    """The app a module-level function `name` returns, when a known framework makes it:
+    `return FastAPI()`, or `app = FastAPI()` ... `return app` (imports in the module or
+    in the function)."""
+    function = next(
+        (s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == name), None
+    )
+    if function is None:
+        return None
+    nodes = list(_own_nodes(function.body))
+    local: list[ast.stmt] = [n for n in nodes if isinstance(n, ast.Import | ast.ImportFrom)]
+    imports = {**imported_names(tree), **imported_names(ast.Module(local, []))}
+    made: dict[str, str] = {}  # local name -> maker
+
+    def maker_of(expr: ast.expr | None) -> str | None:
+        if isinstance(expr, ast.Name):
+            return made.get(expr.id)
+        maker = qualified(expr.func, imports) if isinstance(expr, ast.Call) else None
+        return maker if maker in FRAMEWORKS else None
+
+    for node in nodes:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            maker = maker_of(node.value)
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and maker is not None:
+                    made[target.id] = maker
+        elif isinstance(node, ast.Return) and (maker := maker_of(node.value)) is not None:
+            return AppObject(name, maker, FRAMEWORKS[maker], factory=True)
     return None
 
 

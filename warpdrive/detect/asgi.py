@@ -1,8 +1,8 @@
 """Kind `asgi`: a main.py, app.py or asgi.py whose module-level `app` or `application`
 an ASGI framework makes (FastAPI(), Starlette(), Quart(), Litestar(),
 get_asgi_application(), ...), read from the source (detect/appobject.py), never
-imported; or the module APP_MODULE names, when its source shows an ASGI app or
-WARPDRIVE_INTERFACE=asgi says so."""
+imported; or the module APP_MODULE names, when its source shows an ASGI app (or an app
+factory returning one, module:create_app(literals)) or WARPDRIVE_INTERFACE=asgi says so."""
 
 from __future__ import annotations
 
@@ -11,9 +11,16 @@ from pathlib import Path
 
 from warpdrive.context import Context
 from warpdrive.detect import pyfile
-from warpdrive.detect.appobject import APP_NAMES, AppObject, app_object, first_app_in
+from warpdrive.detect.appobject import (
+    APP_NAMES,
+    AppObject,
+    app_object,
+    factory_object,
+    first_app_in,
+)
 from warpdrive.detect.entry import interface_setting
 from warpdrive.detect.spec import AppSpec, Reads
+from warpdrive.detect.wsgi import factory_call
 
 KIND = "asgi"
 FILES = ("main.py", "app.py", "asgi.py")
@@ -38,13 +45,24 @@ def from_app_module(ctx: Context, value: str, source: str) -> AppSpec | None:
     interface = interface_setting(ctx)
     if interface is not None and interface.value != KIND:
         return None
-    if not all(part.isidentifier() for part in module.split(".")) or "(" in attr:
-        # The wsgi detector says what is wrong with it, or takes the (WSGI) app factory.
-        return None
+    args: str | None = None
+    if "(" in attr:
+        # An app factory called with literal arguments: module:create_app("prod").
+        factory, args = factory_call(attr.strip())
+        if factory is None:
+            return None  # the wsgi detector says what is wrong with it
+        attr = factory
+    if not all(part.isidentifier() for part in module.split(".")):
+        return None  # the wsgi detector says what is wrong with it
     tree = module_tree(ctx.app_home, module)
     found: AppObject | None = None
     if tree is not None and (not attr or attr.isidentifier()):
-        found = app_object(tree, (attr,) if attr else APP_NAMES)
+        if args is None:
+            found = app_object(tree, (attr,) if attr else APP_NAMES)
+        if attr and found is None:
+            # A factory named without its call is found too: the build's entry-point
+            # check then says to add the call.
+            found = factory_object(tree, attr)
     if found is not None and found.interface == KIND:
         attr = found.name
         why = f"{source}, {found.describe(module.replace('.', '/') + '.py')}"
@@ -53,9 +71,9 @@ def from_app_module(ctx: Context, value: str, source: str) -> AppSpec | None:
         why = f"{source}, {interface.source}=asgi"
     else:
         return None
-    return AppSpec(
-        KIND, ctx.app_home, f"{module}:{attr}", module, attr, detected_by=why, interface=KIND
-    )
+    spec = AppSpec(KIND, ctx.app_home, "", module, attr, why, interface=KIND, factory_args=args)
+    spec.entry = spec.target
+    return spec
 
 
 def detect(ctx: Context) -> AppSpec | None:

@@ -1,6 +1,7 @@
 """uvicorn: the ASGI server `auto` chooses for ASGI apps. The launcher execs it from the
-app's environment; static files are served by ServeStatic around the app
-(server-scripts/wsgi/warpdrive_asgi.py).
+app's environment; static files are served by ServeStatic around the app, and an app
+factory is called with its literal arguments, by server-scripts/wsgi/warpdrive_asgi.py
+(uvicorn's --factory calls one without arguments only).
 
 Each worker process runs one event loop, so the sizing gives it processes only (the
 thread count is 1; WARPDRIVE_THREADS does not apply). Proxy headers are uvicorn's own
@@ -21,7 +22,7 @@ class Uvicorn(Server):
     interfaces = ("asgi",)
 
     def wraps(self, spec: AppSpec) -> bool:
-        return bool(spec.static)
+        return bool(spec.static) or super().wraps(spec)
 
     def arguments(self, launch: Launch) -> list[str]:
         spec = launch.spec
