@@ -405,9 +405,17 @@ class InterfaceMismatch(EntryPointError):
     """`problem` is the interface the app object has: "ASGI" or "WSGI"."""
 
     code = "build.interface-mismatch"
-    hint_template = "choose a server that runs {problem} applications with --server"
     server: str
     interface: str
+
+    @property
+    def hint(self) -> str:
+        # The source did not show what the app is: the setting says it, and then the
+        # server choice follows (auto picks one that runs it; a server that cannot says so).
+        return (
+            f"set WARPDRIVE_INTERFACE={self.problem.lower()} so that warpdrive serves it as "
+            f"{self.problem}, with a server that runs {self.problem} applications"
+        )
 
     @property
     def message(self) -> str:

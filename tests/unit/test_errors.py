@@ -616,7 +616,8 @@ RENDERED = [
         2,
         "entry point main:app (env APP_MODULE) is an ASGI application, but gunicorn would "
         "serve it as WSGI",
-        "choose a server that runs ASGI applications with --server",
+        "set WARPDRIVE_INTERFACE=asgi so that warpdrive serves it as ASGI, with a server "
+        "that runs ASGI applications",
     ),
     (
         "ServerCannotStart",
