@@ -16,9 +16,11 @@ This file runs in the app's environment and imports nothing from warpdrive.
 import os
 import threading
 import time
+import weakref
 
 from twisted.internet import reactor, task, tcp
 from twisted.logger import Logger
+from twisted.python import log as legacy_log
 from twisted.python.threadpool import ThreadPool
 from twisted.web.wsgi import WSGIResource
 
@@ -29,6 +31,7 @@ __all__ = ["Root", "application"]
 log = Logger(namespace="warpdrive")
 grace_seconds = float(os.environ.get("WARPDRIVE_TWISTED_GRACEFUL_SECONDS") or 8)
 pool = ThreadPool(0, int(os.environ.get("WARPDRIVE_TWISTED_THREADS") or 10), "warpdrive-wsgi")
+sites = weakref.WeakSet()  # the sites serving Root, for their access log
 
 
 class Root(WSGIResource):
@@ -36,6 +39,10 @@ class Root(WSGIResource):
 
     def __init__(self):
         super().__init__(reactor, pool, application)
+
+    def render(self, request):
+        sites.add(request.site)
+        return super().render(request)
 
 
 def busy():
@@ -59,6 +66,11 @@ def wait_for_requests():
     deadline = time.monotonic() + grace_seconds
 
     def check(loop):
+        for site in sites:
+            # The site closed its access log when it stopped listening; the requests
+            # still answered get their line too.
+            if site._logFile is None and not site.logPath:
+                site._logFile = legacy_log.logfile
         if not busy():
             loop.stop()
         elif time.monotonic() > deadline:
