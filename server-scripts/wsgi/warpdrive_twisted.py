@@ -23,7 +23,6 @@ from twisted.logger import Logger
 from twisted.python import log as legacy_log
 from twisted.python.threadpool import ThreadPool
 from twisted.web.wsgi import WSGIResource
-
 from warpdrive_wsgi import application
 
 __all__ = ["Root", "application"]

@@ -151,7 +151,7 @@ def test_without_static_files_no_wrapper_unless_the_server_needs_it(tmp_path, se
     for kind in ("wsgi", "paste"):
         spec = make_spec(c, kind, static=False)
         plan = launch.plan(c, spec, server, PORT)
-        wrapped = server in WRAPS_PASTE and kind == "paste" or server in ALWAYS_WRAPS
+        wrapped = (server in WRAPS_PASTE and kind == "paste") or server in ALWAYS_WRAPS
         assert (WRAPPER in plan.argv) == (wrapped and server not in ALWAYS_WRAPS)
         assert ("WARPDRIVE_WSGI_APP" in plan.env) == wrapped
         if server in ALWAYS_WRAPS:
@@ -342,7 +342,9 @@ def test_wsgi_only_servers_refuse_an_asgi_app(tmp_path, server):
             + " can"
         )
         assert "\n" not in refused.value.message
-    assert {"mod_wsgi", "waitress", "uwsgi", "twisted"} <= {n for n in WSGI_SERVERS if n not in ASGI_RUNNERS}
+    assert {"mod_wsgi", "waitress", "uwsgi", "twisted"} <= {
+        n for n in WSGI_SERVERS if n not in ASGI_RUNNERS
+    }
 
 
 def test_an_asgi_only_server_refuses_a_wsgi_app(tmp_path):

@@ -1,5 +1,5 @@
 """twisted: Twisted's web server with its WSGI container, run by `twist web`. One
-process; the app runs in a thread pool of the sizing's processes × threads threads.
+process; the app runs in a thread pool of the sizing's processes times threads threads.
 
 twist loads the app through server-scripts/wsgi/warpdrive_twisted.py (`--class
 warpdrive_twisted.Root`): the WSGI resource around the app as warpdrive_wsgi loads it
