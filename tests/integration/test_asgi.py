@@ -51,7 +51,7 @@ def test_fastapi_app_serves_and_stops_gracefully(apps, server):
     assert '"GET / HTTP/1.1" 200' in log  # the access log
 
 
-@pytest.mark.parametrize("server", ["waitress", "uwsgi", "mod_wsgi"])
+@pytest.mark.parametrize("server", ["waitress", "uwsgi", "mod_wsgi", "twisted"])
 def test_wsgi_only_servers_refuse_in_one_line(apps, server):
     src = apps.app("asgi_fastapi_named")
     result = apps.run("build", "--server", server, cwd=src)

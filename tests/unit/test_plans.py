@@ -18,6 +18,7 @@ from warpdrive.serve.launch import LaunchPlan
 from warpdrive.serve.pipeline import migrate_policy
 from warpdrive.serve.servers import SERVERS, WSGI_SERVERS
 from warpdrive.serve.servers.base import ASGI_WRAPPER, WRAPPER
+from warpdrive.serve.servers.twisted import ROOT as TWISTED_ROOT
 
 # The servers --server can name, by the interfaces they run.
 WSGI_RUNNERS = [n for n in WSGI_SERVERS if "wsgi" in SERVERS[n].interfaces]
@@ -25,6 +26,8 @@ ASGI_RUNNERS = [n for n in WSGI_SERVERS if "asgi" in SERVERS[n].interfaces]
 PORT = 8123
 # The servers that cannot load a Paste Deploy app themselves: the wrapper loads it.
 WRAPS_PASTE = ("waitress", "granian")
+# The servers that load every app through the wrapper, and how their argv names it.
+ALWAYS_WRAPS = {"twisted": f"--class={TWISTED_ROOT}"}
 # Explicit sizing, so that the plans do not depend on this machine's CPUs.
 SIZING = {"WEB_CONCURRENCY": "3", "WARPDRIVE_THREADS": "4"}
 
@@ -71,6 +74,8 @@ def app_target(server: str, spec: AppSpec, args: list[str]) -> bool:
         if spec.kind == "paste":
             return option(args, "--paste") == [f"config:{spec.entry_path}"]
         return option(args, "--module") == [module]
+    if server in ALWAYS_WRAPS:
+        return args[-1] == ALWAYS_WRAPS[server]
     wrapped = spec.static or (server in WRAPS_PASTE and spec.kind == "paste")
     if wrapped:
         return args[-1] == WRAPPER
@@ -88,10 +93,14 @@ def listens(server: str, args: list[str]) -> bool:
         "uwsgi": option(args, "--http-socket") == [address],
         "granian": option(args, "--host") == ["0.0.0.0"]  # noqa: S104
         and option(args, "--port") == [str(PORT)],
+        "twisted": args[:2] == ["--log-format=text", "web"]
+        and f"--listen=tcp:{PORT}:interface=0.0.0.0" in args,
     }[server]
 
 
-def sized(server: str, args: list[str]) -> bool:
+def sized(server: str, args: list[str], env: dict[str, str]) -> bool:
+    if server == "twisted":  # one process, its pool sized by the wrapper
+        return env["WARPDRIVE_TWISTED_THREADS"] == "12"
     if server == "waitress":  # one process with every thread
         return "--threads=12" in args
     if server == "granian":
@@ -125,7 +134,7 @@ def test_every_server_plans_every_wsgi_kind(tmp_path, server, kind):
     args = plan.server_argv[len(program) :]
     assert listens(server, args), args
     assert app_target(server, spec, args), args
-    assert sized(server, args), args
+    assert sized(server, args, plan.env), args
     assert serves_static(server, plan, spec.static[0].directory)
     assert plan.sizing is not None
     assert plan.env["PORT"] == str(PORT)
@@ -142,9 +151,13 @@ def test_without_static_files_no_wrapper_unless_the_server_needs_it(tmp_path, se
     for kind in ("wsgi", "paste"):
         spec = make_spec(c, kind, static=False)
         plan = launch.plan(c, spec, server, PORT)
-        wrapped = server in WRAPS_PASTE and kind == "paste"
-        assert (WRAPPER in plan.argv) == wrapped
+        wrapped = (server in WRAPS_PASTE and kind == "paste") or server in ALWAYS_WRAPS
+        assert (WRAPPER in plan.argv) == (wrapped and server not in ALWAYS_WRAPS)
         assert ("WARPDRIVE_WSGI_APP" in plan.env) == wrapped
+        if server in ALWAYS_WRAPS:
+            assert plan.argv[-1] == ALWAYS_WRAPS[server]
+            assert plan.env["WARPDRIVE_WSGI_APP"] == launch.wrapper_target(spec)
+            assert json.loads(plan.env["WARPDRIVE_STATIC"]) == []
         assert SERVERS[server].wraps(spec) == wrapped
         assert "--url-alias" not in plan.argv
         assert "--static-map" not in plan.argv
@@ -165,6 +178,8 @@ def test_an_app_factory_is_loaded_through_the_wrapper_by_every_server(tmp_path, 
         assert option(plan.argv, "--entry-point") == [str(wrapper_dir / "warpdrive_wsgi.py")]
     elif server == "uwsgi":
         assert option(plan.argv, "--module") == [WRAPPER]
+    elif server in ALWAYS_WRAPS:
+        assert plan.argv[-1] == ALWAYS_WRAPS[server]
     else:
         assert plan.argv[-1] == WRAPPER
     # Servers that serve the static files themselves keep doing so: no WhiteNoise too.
@@ -234,6 +249,7 @@ def test_the_registry_is_the_one_list_of_servers():
         "uwsgi",
         "uvicorn",
         "granian",
+        "twisted",
         "shell",
         "python",
         "procfile",
@@ -344,7 +360,9 @@ def test_wsgi_only_servers_refuse_an_asgi_app(tmp_path, server):
             + " can"
         )
         assert "\n" not in refused.value.message
-    assert {"mod_wsgi", "waitress", "uwsgi"} <= {n for n in WSGI_SERVERS if n not in ASGI_RUNNERS}
+    assert {"mod_wsgi", "waitress", "uwsgi", "twisted"} <= {
+        n for n in WSGI_SERVERS if n not in ASGI_RUNNERS
+    }
 
 
 def test_an_asgi_only_server_refuses_a_wsgi_app(tmp_path):
@@ -416,3 +434,28 @@ def test_granian_plans_a_wsgi_and_an_asgi_app(tmp_path):
     assert needed(make_spec(c, "wsgi")) == ["whitenoise"]
     assert needed(make_asgi_spec(c)) == ["servestatic"]
     assert needed(make_spec(c, "wsgi", static=False)) == []
+
+
+def test_twisted_runs_one_process_with_every_thread_and_a_graceful_stop(tmp_path):
+    c = make_ctx(tmp_path)
+    spec = make_spec(c, "django")
+    plan = launch.plan(c, spec, "twisted", PORT)
+    assert plan.server_argv == [
+        str(c.app_root / "bin" / "twist"),
+        "--log-format=text",
+        "web",
+        f"--listen=tcp:{PORT}:interface=0.0.0.0",
+        "--class=warpdrive_twisted.Root",
+    ]
+    assert plan.sizing is not None
+    assert (plan.sizing.processes, plan.sizing.threads) == (1, 12)
+    assert plan.sizing.source.startswith("twisted runs 1 process: processes from ")
+    assert plan.env["WARPDRIVE_TWISTED_THREADS"] == "12"
+    assert plan.env["WARPDRIVE_TWISTED_GRACEFUL_SECONDS"] == "8"
+    assert plan.env["WARPDRIVE_WSGI_APP"] == "mysite.wsgi:application"
+    wrapper_dir = resources.data_dir("server-scripts") / "wsgi"
+    assert (wrapper_dir / "warpdrive_twisted.py").is_file()
+    assert plan.env["PYTHONPATH"].split(os.pathsep) == [str(wrapper_dir), str(spec.app_home)]
+    # WhiteNoise only when there are static files; no ASGI static package ever.
+    assert SERVERS["twisted"].needed_packages(spec) == ["whitenoise"]
+    assert SERVERS["twisted"].needed_packages(make_spec(c, "wsgi", static=False)) == []
