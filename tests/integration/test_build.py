@@ -55,6 +55,7 @@ EXAMPLE_PACKAGES = {
     "wsgi": None,
     "python": None,
     "procfile": "gunicorn",
+    "asgi": "fastapi",
 }
 
 
@@ -76,7 +77,7 @@ def test_build_every_example_with_uv(run_wd, app_dir, wd_home, example):
         assert f"       + {package}==" in result.stderr.lower()
     record = json.loads((root / "warpdrive-build.json").read_text())
     assert record["spec"]["kind"] == example
-    if example in ("django", "paste", "wsgi"):
+    if example in ("django", "paste", "wsgi", "asgi"):
         assert record["server"] == "gunicorn"
         assert (root / "bin/gunicorn").exists()
     else:

@@ -17,6 +17,7 @@ EXPECTED = {
     "python": ("python", "app.py"),
     "shell": ("shell", "app.sh"),
     "procfile": ("procfile", "Procfile"),
+    "asgi": ("asgi", "main:app"),
 }
 
 

@@ -23,6 +23,7 @@ BODIES = {
     "python": b"Hello from Python",
     "shell": b"Hello from shell",
     "procfile": b"Hello from Procfile",
+    "asgi": b'{"hello":"from FastAPI"}',
 }
 SYSTEM_PYTHON = "/usr/bin/python3.11"
 

@@ -36,6 +36,7 @@ def detect_in(src: Path, tmp_path: Path, **environ: str) -> detect.AppSpec:
         ("python", "python", "app.py"),
         ("shell", "shell", "app.sh"),
         ("procfile", "procfile", "Procfile"),
+        ("asgi", "asgi", "main:app"),
         ("gunicorn_config_wsgi_app", "gunicorn-config", "gunicorn.conf.py"),
         ("setup_py_name", "wsgi", "hello_site:application"),
         ("django", "django", "mysite.wsgi:application"),
