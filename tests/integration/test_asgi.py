@@ -23,7 +23,9 @@ def apps(shared_cache):
         yield Apps.as_root(base, shared_cache)
 
 
-@pytest.mark.parametrize("server", [None, "uvicorn", "gunicorn", "granian"])
+# Auto only: every ASGI server serves examples/asgi, found without settings, in
+# test_asgi_examples.py; this is the app named by APP_MODULE and WARPDRIVE_INTERFACE.
+@pytest.mark.parametrize("server", [None])
 def test_fastapi_app_serves_and_stops_gracefully(apps, server):
     src = apps.build("asgi_fastapi_named", server)
     info = apps.run("info", "--json", *(["--server", server] if server else []), cwd=src)
