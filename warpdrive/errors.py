@@ -603,6 +603,33 @@ class RuntimeInputsMissing(WarpdriveError):
     image: str
 
 
+class NoBuilderForPython(WarpdriveError):
+    """`warpdrive s2i` without --builder, for an app asking for a Python that no
+    supported builder image has."""
+
+    code = "images.no-builder-for-python"
+    template = (
+        "{source} asks for Python {wanted}, which no builder image has (builders: {builders})"
+    )
+    hint_template = "ask for Python {versions}, or pass --builder with an image of your own"
+    wanted: str
+    source: str
+    builders: str
+    versions: str
+
+
+class RuntimePythonMismatch(WarpdriveError):
+    code = "images.runtime-python-mismatch"
+    template = "runtime image {runtime} has Python {runtime_python}, builder {builder} has {python}"
+    hint_template = (
+        "use the builder's own runtime image, {builder}-runtime, or --runtime-image auto"
+    )
+    runtime: str
+    runtime_python: str
+    builder: str
+    python: str
+
+
 class AssembleFailed(WarpdriveError):
     code = "images.assemble-failed"
     exit_status = 1

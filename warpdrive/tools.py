@@ -51,8 +51,10 @@ def uv_environ(environ: dict[str, str], version: str) -> dict[str, str]:
     system's certificate store (where a TLS-intercepting proxy's CA is installed), the
     CA bundle that pip is told to trust (PIP_CERT, pip's configured `cert`,
     REQUESTS_CA_BUNDLE) becomes uv's SSL_CERT_FILE, and PIP_INDEX_URL and
-    PIP_EXTRA_INDEX_URL become UV_INDEX_URL and UV_EXTRA_INDEX_URL."""
+    PIP_EXTRA_INDEX_URL become UV_INDEX_URL and UV_EXTRA_INDEX_URL. warpdrive always
+    names the interpreter, so uv never downloads a Python (UV_PYTHON_DOWNLOADS=never)."""
     env = dict(environ)
+    env.setdefault("UV_PYTHON_DOWNLOADS", "never")
     if "UV_SYSTEM_CERTS" not in env and "UV_NATIVE_TLS" not in env and _system_store():
         numbers = tuple(int(n) for n in re.findall(r"\d+", version)[:2])
         env["UV_SYSTEM_CERTS" if numbers >= SYSTEM_CERTS_SINCE else "UV_NATIVE_TLS"] = "1"

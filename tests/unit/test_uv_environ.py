@@ -80,3 +80,9 @@ def test_pip_index_settings_reach_uv_unless_uv_has_its_own():
 
 def test_uv_version_of_a_missing_program(tmp_path: Path):
     assert tools.uv_version(str(tmp_path / "no-uv")) is None
+
+
+def test_uv_never_downloads_a_python_unless_told():
+    assert tools.uv_environ(HOME_ONLY, NEW_UV)["UV_PYTHON_DOWNLOADS"] == "never"
+    own = tools.uv_environ({**HOME_ONLY, "UV_PYTHON_DOWNLOADS": "manual"}, NEW_UV)
+    assert own["UV_PYTHON_DOWNLOADS"] == "manual"

@@ -44,7 +44,7 @@ Examples:
   warpdrive s2i                          image warpdrive-<dir> from the current directory
   warpdrive s2i myapp:1.0 --env DJANGO_DEBUG=0
   warpdrive s2i --source examples/django --builder warpdrive-python-3.13
-  warpdrive s2i myapp:1.0 --runtime-image warpdrive-python-3.11-runtime
+  warpdrive s2i myapp:1.0 --runtime-image auto
   warpdrive s2i --ca-bundle proxy-ca.pem --build-env PIP_INDEX_URL=https://u:t@pypi.example/simple
 """
 )
@@ -57,7 +57,10 @@ Examples:
     help="Source directory (default: the current one).",
 )
 @click.option(
-    "--builder", default="warpdrive-python-3.11", show_default=True, help="Builder image."
+    "--builder",
+    metavar="IMG",
+    help="Builder image (default: warpdrive-python-X.Y for the Python the app asks for in "
+    ".python-version, runtime.txt or requires-python; else warpdrive-python-3.11).",
 )
 @click.option(
     "--incremental/--no-incremental",
@@ -83,7 +86,7 @@ Examples:
     "runtime_image",
     metavar="IMG",
     help="Two-stage build: assemble in the builder, then copy the app into IMG "
-    "(the slim runtime image, no compilers).",
+    "(the slim runtime image, no compilers); `auto` is the builder's own, BUILDER-runtime.",
 )
 @click.option(
     "--ca-bundle",
@@ -95,7 +98,7 @@ Examples:
 def s2i(
     image: str | None,
     source: str,
-    builder: str,
+    builder: str | None,
     incremental: bool,
     env: tuple[str, ...],
     build_env: tuple[str, ...],

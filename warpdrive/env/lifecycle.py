@@ -9,6 +9,7 @@ import shutil
 import sys
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from warpdrive import output
@@ -92,9 +93,62 @@ def version_matches(wanted: str, version: str) -> bool:
     return version.split(".")[: min(2, wanted.count(".") + 1)] == wanted.split(".")[:2]
 
 
+REQUIRES_PYTHON = "pyproject.toml's requires-python"
+
+
+@dataclass(frozen=True)
+class AskedPython:
+    """The Python an app asks for: a version from `.python-version` or `runtime.txt`,
+    or a specifier from pyproject.toml's requires-python."""
+
+    wanted: str  # "3.12", "3.12.1" or ">=3.11,<3.14"
+    source: str  # ".python-version", "runtime.txt" or REQUIRES_PYTHON
+    written: str  # the value as the file has it
+
+    @property
+    def why(self) -> str:
+        if self.source == REQUIRES_PYTHON:
+            return f"requires-python ({self.wanted})"
+        return f"{self.source} ({self.written})"
+
+    def matches(self, version: str) -> bool:
+        """Whether Python `version` (X.Y or X.Y.Z) is what the app asks for."""
+        if self.source == REQUIRES_PYTHON:
+            from packaging.specifiers import SpecifierSet
+            from packaging.version import Version
+
+            return SpecifierSet(self.wanted).contains(Version(version), prereleases=True)
+        return version_matches(self.wanted, version)
+
+
+def asked_python(src: Path) -> AskedPython | None:
+    """The first of .python-version, runtime.txt and pyproject.toml's requires-python
+    that the app has; None when it asks for nothing. A value that is not a version (or
+    a specifier) is ignored, with a notice."""
+    written = read_python_version(src)
+    source = ".python-version"
+    if written is None:
+        written, source = read_runtime_txt(src), "runtime.txt"
+    if written is not None:
+        version = written.removeprefix("python")
+        if re.fullmatch(r"\d+(\.\d+)*", version):
+            return AskedPython(version, source, written)
+        output.notice(f"{source} names {written!r}, not a Python version; ignoring it")
+    spec = read_requires_python(src)
+    if spec is None:
+        return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        SpecifierSet(spec)
+    except InvalidSpecifier:
+        output.notice(f"pyproject.toml's requires-python {spec!r} is not valid; ignoring it")
+        return None
+    return AskedPython(spec, REQUIRES_PYTHON, spec)
+
+
 def choose_python(src: Path, flag: str | None) -> tuple[str, str]:
-    """(interpreter path, why): --python; else the first of .python-version, runtime.txt
-    and pyproject.toml's requires-python that the app has, met by one of
+    """(interpreter path, why): --python; else what `asked_python` finds, met by one of
     `available_pythons()` (PythonUnavailable when none meets it); else the Python
     warpdrive runs under."""
     if flag:
@@ -102,39 +156,19 @@ def choose_python(src: Path, flag: str | None) -> tuple[str, str]:
         if found is None:
             raise PythonNotFound(flag, "--python")
         return found, "--python"
-    pythons = available_pythons()
-    listed = ", ".join(dict.fromkeys(".".join(v.split(".")[:2]) for v, _ in pythons))
-    asked = read_python_version(src)
-    source = ".python-version"
+    asked = asked_python(src)
     if asked is None:
-        asked, source = read_runtime_txt(src), "runtime.txt"
-    if asked is not None:
-        version = asked.removeprefix("python")
-        if not re.fullmatch(r"\d+(\.\d+)*", version):
-            output.notice(f"{source} names {asked!r}, not a Python version; ignoring it")
-        else:
-            name = "python" + ".".join(version.split(".")[:2])
-            # pythonX.Y on PATH first, as asked; then any other that is that version.
-            exact = [(v, p) for v, p in pythons if os.path.basename(p) == name]
-            for v, path in [*exact, *pythons]:
-                if version_matches(version, v):
-                    return path, f"{source} ({asked})"
-            raise PythonUnavailable(version, source, listed)
-    spec = read_requires_python(src)
-    if spec is not None:
-        from packaging.specifiers import InvalidSpecifier, SpecifierSet
-        from packaging.version import Version
-
-        try:
-            specifiers = SpecifierSet(spec)
-        except InvalidSpecifier:
-            output.notice(f"pyproject.toml's requires-python {spec!r} is not valid; ignoring it")
-            return sys.executable, "the Python warpdrive runs under"
-        for v, path in pythons:
-            if specifiers.contains(Version(v), prereleases=True):
-                return path, f"requires-python ({spec})"
-        raise PythonUnavailable(spec, "pyproject.toml's requires-python", listed)
-    return sys.executable, "the Python warpdrive runs under"
+        return sys.executable, "the Python warpdrive runs under"
+    pythons = available_pythons()
+    if asked.source != REQUIRES_PYTHON:
+        # pythonX.Y on PATH first, as asked; then any other that is that version.
+        name = "python" + ".".join(asked.wanted.split(".")[:2])
+        pythons = [(v, p) for v, p in pythons if os.path.basename(p) == name] + pythons
+    for v, path in pythons:
+        if asked.matches(v):
+            return path, asked.why
+    listed = ", ".join(dict.fromkeys(".".join(v.split(".")[:2]) for v, _ in pythons))
+    raise PythonUnavailable(asked.wanted, asked.source, listed)
 
 
 def create(

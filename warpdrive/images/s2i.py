@@ -17,16 +17,22 @@ from pathlib import Path
 from typing import Any
 
 from warpdrive import envfile, output, proc
-from warpdrive.env import registry
+from warpdrive.env import lifecycle, registry
 from warpdrive.errors import (
     AssembleFailed,
     BuilderImageMissing,
+    NoBuilderForPython,
     RuntimeInputsMissing,
+    RuntimePythonMismatch,
     SourceNotDirectory,
 )
 from warpdrive.images import engine, upload
+from warpdrive.images.builder import PYTHONS, default_tag
 
-DEFAULT_BUILDER = "warpdrive-python-3.11"
+DEFAULT_PYTHON = "3.11"
+DEFAULT_BUILDER = default_tag(DEFAULT_PYTHON, "builder")
+# --runtime-image auto: the chosen builder's own runtime image.
+RUNTIME_AUTO = "auto"
 SCRIPTS_LABEL = "io.openshift.s2i.scripts-url"
 DESTINATION_LABEL = "io.openshift.s2i.destination"
 ASSEMBLE_USER_LABEL = "io.openshift.s2i.assemble-user"
@@ -39,13 +45,38 @@ INPUT_FILES_LABEL = "io.openshift.s2i.assemble-input-files"
 class S2IRequest:
     src: Path
     image: str | None = None
-    builder: str = DEFAULT_BUILDER
+    builder: str | None = None  # None: chosen by the app's Python (choose_builder)
     incremental: bool = True
     env: dict[str, str] = field(default_factory=dict)  # into the image too
     build_env: dict[str, str] = field(default_factory=dict)  # assemble only
     network: str = "host"
     runtime_image: str | None = None  # two-stage: assemble, then copy into this image
     ca_bundle: Path | None = None  # CA certificates for the build only
+
+
+def choose_builder(src: Path) -> tuple[str, str]:
+    """(builder image, why) for an app built without --builder: the newest supported
+    Python that the app's .python-version, runtime.txt or requires-python asks for
+    (read as for a local environment); the default builder when it asks for none."""
+    asked = lifecycle.asked_python(src)
+    if asked is None:
+        return DEFAULT_BUILDER, "the default; the app asks for no Python version"
+    newest_first = sorted(PYTHONS, key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    for python in newest_first:
+        if asked.matches(python):
+            return default_tag(python, "builder"), asked.why
+    raise NoBuilderForPython(
+        asked.wanted,
+        asked.source,
+        ", ".join(default_tag(p, "builder") for p in PYTHONS),
+        " or ".join(PYTHONS),
+    )
+
+
+def image_python(image: Image) -> str | None:
+    """The Python X.Y an image's io.openshift.tags names (`python-3.13`), if any."""
+    match = re.search(r"(?:^|,)python-(\d+\.\d+)(?:,|$)", image.labels.get("io.openshift.tags", ""))
+    return match.group(1) if match else None
 
 
 def split_tag(name: str) -> tuple[str, str]:
@@ -152,10 +183,19 @@ def find_image(client, name: str, role: str) -> Image:
     return Image(name, found, found.attrs["Config"])
 
 
+def last_lines(lines: list[str], last: str, error: str) -> tuple[str, str]:
+    """The last non-blank line and the last `error:` line (without its prefix) so far:
+    warpdrive's own error line says more than the `hint:` line after it."""
+    for line in (ln.strip() for ln in lines):
+        last = line or last
+        error = line.removeprefix("error: ") if line.startswith("error: ") else error
+    return last, error
+
+
 def run_script(client, image: Image, command: str, env: dict[str, str], network: str, upload):
     """A container of `image` running `/bin/sh -c command` with the upload tar on its
-    stdin, its output streamed to our stderr. Returns (container, exit status, last
-    line); the caller removes the container."""
+    stdin, its output streamed to our stderr. Returns (container, exit status, the
+    last `error:` line without its prefix, else the last line); the caller removes the container."""
     container = client.containers.create(
         image.obj.id,
         command=["/bin/sh", "-c", command],
@@ -170,17 +210,19 @@ def run_script(client, image: Image, command: str, env: dict[str, str], network:
         sock = client.api.attach_socket(container.id, params={"stdin": 1, "stream": 1})
         container.start()
         send(sock, upload)
-        last = ""
+        partial, last, error = "", "", ""
         for chunk in container.logs(stream=True, follow=True):
             text = chunk.decode("utf-8", "replace")
             output.passthrough(text)
-            last = (last + text).rstrip("\n").rpartition("\n")[2] or last
+            *lines, partial = (partial + text).split("\n")
+            last, error = last_lines(lines, last, error)
+        last, error = last_lines([partial], last, error)
         status = container.wait()["StatusCode"]
     except BaseException:
         with contextlib.suppress(Exception):
             container.remove(force=True)
         raise
-    return container, status, last.strip()
+    return container, status, error or last
 
 
 def commit(container, image: Image, repo: str, tag: str, run: str, env, labels) -> None:
@@ -230,11 +272,23 @@ def build(req: S2IRequest) -> str:
     # Image names must be lower case; directory names need not be.
     name = req.image or f"warpdrive-{registry.name_for_directory(src).lower()}"
     repo, tag = split_tag(name)
+    builder_name = req.builder
+    if builder_name is None:
+        builder_name, why = choose_builder(src)
+        output.step(f"Builder {builder_name} (from {why})")
+    runtime_name = req.runtime_image
+    if runtime_name == RUNTIME_AUTO:
+        runtime_name = f"{builder_name}-runtime"  # as `warpdrive builder build` names it
     client = engine.connect()
-    builder = find_image(client, req.builder, "builder")
-    runtime = find_image(client, req.runtime_image, "runtime") if req.runtime_image else None
+    builder = find_image(client, builder_name, "builder")
+    runtime = find_image(client, runtime_name, "runtime") if runtime_name else None
     if runtime is not None and not runtime.labels.get(INPUT_FILES_LABEL):
         raise RuntimeInputsMissing(runtime.name)
+    if runtime is not None:
+        # The environment built in the builder runs only on the same Python.
+        python, runtime_python = image_python(builder), image_python(runtime)
+        if python and runtime_python and python != runtime_python:
+            raise RuntimePythonMismatch(runtime.name, runtime_python, builder.name, python)
     s2i_env = {**envfile.load(src / ".s2i" / "environment"), **req.env}
 
     via = f" and runtime image {runtime.name}" if runtime else ""
