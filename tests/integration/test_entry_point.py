@@ -30,7 +30,9 @@ def error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("error: ")]
 
 
-@pytest.mark.parametrize("server", ["mod_wsgi", "gunicorn", "waitress", "uwsgi"])
+@pytest.mark.parametrize(
+    "server", ["mod_wsgi", "gunicorn", "waitress", "uwsgi", "granian", "twisted"]
+)
 def test_flask_factory_is_served(apps, server):
     src = apps.build("factory_flaskr", server)
     with serving(apps.env, src, server) as running:
