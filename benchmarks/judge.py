@@ -60,7 +60,7 @@ def comparisons(results: Results, auto: str, servers: tuple[str, ...]) -> list[d
         "rps.asgi.auto",
         "rps.asgi.tuned",
     )
-    for server in ("uvicorn", "gunicorn"):
+    for server in ("uvicorn", "gunicorn", "granian"):
         compare(
             f"rps-asgi-{server}",
             f"requests/s, ASGI: auto / best hand-tuned {server}",

@@ -40,6 +40,7 @@ QUICK_FIGURES = [
     "rps.asgi.tuned",
     "rps.asgi.uvicorn",
     "rps.asgi.gunicorn",
+    "rps.asgi.granian",
 ]
 # Left to the full run.
 FULL_ONLY = ["build.cold.original", "start.original", "s2i.incremental", "size.app"]

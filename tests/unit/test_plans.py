@@ -296,7 +296,9 @@ def test_asgi_servers_plan_an_asgi_app(tmp_path, server, static):
     else:
         assert args[-1] == "main:app"
         assert "WARPDRIVE_ASGI_APP" not in plan.env
-        assert SERVERS[server].needed_packages(spec) == []
+        # uvicorn needs its fast event loop and HTTP parser; websockets is optional.
+        speedups = ["uvloop", "httptools"] if server == "uvicorn" else []
+        assert SERVERS[server].needed_packages(spec) == speedups
     assert "whitenoise" not in SERVERS[server].needed_packages(spec)
     if server == "uvicorn":
         assert option(args, "--host") == ["0.0.0.0"]  # noqa: S104

@@ -76,6 +76,8 @@ class Server:
     thread_settings: ClassVar[tuple[str, ...]] = ("WARPDRIVE_THREADS",)
     # It serves the static files itself, so the wrapper leaves them alone.
     serves_static: ClassVar[bool] = False
+    # Installed by the build beside the server, but `start` runs without them.
+    optional_packages: ClassVar[tuple[str, ...]] = ()
     # Why each package beside the server is there, for `start`'s refusal.
     package_roles: ClassVar[Mapping[str, str]] = {
         STATIC_PACKAGE: "which serves the app's static files for it",
@@ -92,7 +94,7 @@ class Server:
         names = [r.partition("==")[0] for r in self.packages()[1:]]
         static = ASGI_STATIC_PACKAGE if spec.interface == "asgi" else STATIC_PACKAGE
         unused = {STATIC_PACKAGE, ASGI_STATIC_PACKAGE} - ({static} if spec.static else set())
-        return [n for n in names if n not in unused]
+        return [n for n in names if n not in unused and n not in self.optional_packages]
 
     def runs(self, spec: AppSpec) -> bool:
         """Whether it can run the app's interface."""
