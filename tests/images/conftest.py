@@ -4,6 +4,7 @@ per test run."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
@@ -44,6 +45,12 @@ def base_image(engine, python: str) -> str:
     return name
 
 
+# Tags of the builder images the tests make: warpdrive-python-X.Y (and -runtime), the
+# names `warpdrive s2i` chooses by default. WARPDRIVE_TEST_BUILDER_PREFIX puts a prefix
+# in front, so that work in two checkouts on one engine does not test the other's.
+BUILDER_PREFIX = os.environ.get("WARPDRIVE_TEST_BUILDER_PREFIX", "")
+
+
 @pytest.fixture(scope="session")
 def builders(engine) -> dict[str, str]:
     """`warpdrive builder build` for both Pythons, on the local base images; the
@@ -51,12 +58,13 @@ def builders(engine) -> dict[str, str]:
     images = {}
     for python in SUITES:
         base = base_image(engine, python)
+        tag = f"{BUILDER_PREFIX}warpdrive-python-{python}"
         result = subprocess.run(
-            [WARPDRIVE, "builder", "build", "--python", python, "--base-image", base],
+            [WARPDRIVE, "builder", "build", "--python", python, "--base-image", base, "--tag", tag],
             capture_output=True,
             text=True,
             check=False,
         )
         assert result.returncode == 0, result.stderr[-3000:]
-        images[python] = f"warpdrive-python-{python}"
+        images[python] = tag
     return images

@@ -91,7 +91,7 @@ def test_builder_images_meet_the_s2i_contract(engine, builders, python):
 
 @pytest.mark.parametrize("python", ["3.11", "3.13"])
 def test_runtime_images_have_no_compiler_or_headers(engine, builders, python):
-    runtime = f"warpdrive-python-{python}-runtime"
+    runtime = f"{builders[python]}-runtime"
     out = engine.containers.run(
         runtime,
         [
