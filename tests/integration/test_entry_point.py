@@ -113,4 +113,7 @@ def test_an_asgi_app_named_as_wsgi_is_one_line(apps):
         "error: entry point main:app (.warpdrive/environment APP_MODULE) is an ASGI "
         "application, but gunicorn would serve it as WSGI"
     ], result.stderr
+    assert "hint: set WARPDRIVE_INTERFACE=asgi so that warpdrive serves it as ASGI" in (
+        result.stderr
+    )
     assert "Build finished" not in result.stderr
