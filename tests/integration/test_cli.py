@@ -31,6 +31,7 @@ def test_top_level_help_lists_commands(run_wd):
 def test_every_command_is_expected():
     assert COMMANDS == [
         "activate",
+        "alive",
         "build",
         "builder",
         "completion",
@@ -40,7 +41,10 @@ def test_every_command_is_expected():
         "list",
         "migrate",
         "plan",
+        "ready",
+        "release",
         "s2i",
+        "setup",
         "shell",
         "start",
     ]
@@ -89,6 +93,9 @@ def in_deleted_directory(env, tmp_path: Path, *args: str) -> Result:
         ["plan"],
         ["start", "--dry-run"],
         ["migrate"],
+        ["release"],
+        ["setup"],
+        ["ready"],
         ["s2i"],
     ],
     ids=" ".join,

@@ -10,10 +10,13 @@ import re
 import pytest
 
 from tests.support import ROOT
+from warpdrive.cli.main import COMMAND_MODULES
 from warpdrive.images.builder import PYTHONS, default_tag
 
 OPENSHIFT = ROOT / "builders" / "openshift"
 DOCKERFILE = ROOT / "builders" / "Dockerfile"
+# Where the image installs warpdrive (both stages): the commands the template runs.
+WARPDRIVE = "/opt/warpdrive/bin/warpdrive"
 # The placeholder registry docs/openshift.md tells users to replace with their own.
 REGISTRY = "registry.example/me/"
 BUILDER_STREAM = "warpdrive-python"
@@ -226,10 +229,9 @@ def test_port_agrees_with_the_builder_label():
     port = exposed_port()
     container = the("Deployment")["spec"]["template"]["spec"]["containers"][0]
     assert [p["containerPort"] for p in container["ports"]] == [port]
-    assert {"readinessProbe", "livenessProbe"} <= set(container)
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-        if probe in container:
-            assert container[probe]["tcpSocket"]["port"] == port, probe
+    # The probes ask the port the image's PORT names, which the deployment keeps.
+    assert f"PORT={port}" in dockerfile_stages()["runtime"]
+    assert "PORT" not in {e["name"] for e in container.get("env", [])}
     service = the("Service")
     (service_port,) = service["spec"]["ports"]
     assert (service_port["port"], service_port["targetPort"]) == (port, port)
@@ -272,3 +274,29 @@ def test_dockerfile_parsing_finds_both_stages_and_the_port():
     # The stage split finds both stages, so a label moved between them is noticed.
     assert set(dockerfile_stages()) == {"runtime", "builder"}
     assert exposed_port() == 8080
+
+
+def test_the_probes_are_warpdrive_alive_and_ready():
+    container = the("Deployment")["spec"]["template"]["spec"]["containers"][0]
+    expected = {"startupProbe": "alive", "readinessProbe": "ready", "livenessProbe": "alive"}
+    for probe, command in expected.items():
+        settings = container[probe]
+        assert settings["exec"]["command"] == [WARPDRIVE, command], probe
+        assert command in COMMAND_MODULES
+        # warpdrive's own HTTP check gives up after 3 s; the platform waits longer.
+        assert settings["timeoutSeconds"] >= 5, probe
+    # Five minutes for the first start (migrations of a SQLite database run before the
+    # server listens) before the liveness probe takes over.
+    startup = container["startupProbe"]
+    assert startup["periodSeconds"] * startup["failureThreshold"] >= 300
+    assert "/opt/warpdrive/bin/pip install" in dockerfile_stages()["runtime"]
+
+
+def test_the_release_runs_once_per_build_and_not_in_the_pods():
+    """The build's post-commit hook runs `warpdrive release` in the new image before it
+    is pushed (so before the rollout it triggers); the pods leave the release out."""
+    build = the("BuildConfig")["spec"]
+    assert build["postCommit"] == {"command": [WARPDRIVE, "release"]}
+    assert "release" in COMMAND_MODULES
+    container = the("Deployment")["spec"]["template"]["spec"]["containers"][0]
+    assert {"name": "WARPDRIVE_RELEASE", "value": "separate"} in container["env"]

@@ -20,6 +20,7 @@ from warpdrive.serve.launch import LaunchPlan
 from warpdrive.serve.servers import SERVERS
 
 MIGRATE_CHOICES = ("auto", "on", "off")
+RELEASE_CHOICES = ("start", "separate")
 
 
 def load(src: str | Path | None) -> tuple[Context, AppSpec]:
@@ -29,23 +30,44 @@ def load(src: str | Path | None) -> tuple[Context, AppSpec]:
     return ctx, record.recorded_spec(ctx) or detect.detect(ctx)
 
 
+def migrate_choice(ctx: Context) -> tuple[str, str] | None:
+    """WARPDRIVE_MIGRATE (or [tool.warpdrive] migrate) and its source, when set."""
+    setting = ctx.setting("WARPDRIVE_MIGRATE", key="migrate")
+    if setting is None:
+        return None
+    choice = {"True": "on", "False": "off"}.get(setting.value, setting.value)  # TOML
+    if choice not in MIGRATE_CHOICES:
+        raise BadSetting(setting.name, choice, "one of " + ", ".join(MIGRATE_CHOICES))
+    return choice, f"{setting.source}={choice}"
+
+
+def release_separate(ctx: Context) -> bool:
+    """WARPDRIVE_RELEASE=separate: a release step of the platform's runs the Procfile's
+    release: line once per deployment (`warpdrive release`), not every start."""
+    setting = ctx.setting("WARPDRIVE_RELEASE")
+    if setting is None:
+        return False
+    if setting.value not in RELEASE_CHOICES:
+        raise BadSetting(setting.name, setting.value, "one of " + ", ".join(RELEASE_CHOICES))
+    return setting.value == "separate"
+
+
 def migrate_policy(ctx: Context, spec: AppSpec) -> tuple[bool, str]:
     """Whether start migrates, and why. `auto` migrates only SQLite, which no other
     instance can share; a shared database is migrated once, by `warpdrive migrate`.
-    A Procfile's release: line is the app's own migration step: `auto` runs it."""
+    A Procfile's release: line is the app's own migration step: `auto` runs it, unless
+    WARPDRIVE_RELEASE=separate leaves it to `warpdrive release`."""
     release = "release" in spec.procfile
     if spec.kind != "django" and not release:
         return False, "not a Django app and no Procfile release: line"
     if ctx.flag("DISABLE_MIGRATE"):
         return False, "DISABLE_MIGRATE is set"
-    setting = ctx.setting("WARPDRIVE_MIGRATE", key="migrate")
-    if setting is not None:
-        choice = {"True": "on", "False": "off"}.get(setting.value, setting.value)  # TOML
-        if choice not in MIGRATE_CHOICES:
-            raise BadSetting(setting.name, choice, "one of " + ", ".join(MIGRATE_CHOICES))
-        if choice != "auto":
-            return choice == "on", f"{setting.source}={choice}"
+    chosen = migrate_choice(ctx)
+    if chosen is not None and chosen[0] != "auto":
+        return chosen[0] == "on", chosen[1]
     if release:
+        if release_separate(ctx):
+            return False, "WARPDRIVE_RELEASE=separate: `warpdrive release` runs the release: line"
         return True, "the Procfile has a release: line"
     engine = (spec.django.database_engine if spec.django else None) or ""
     if engine.endswith("sqlite3"):
