@@ -201,6 +201,10 @@ def test_nothing_cites_documents_outside_the_repository():
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         for number, line in enumerate(text.splitlines(), 1):
+            # CI's set-up runs third-party tools from beside the checkout (it builds the
+            # standard s2i command there): running a tool is not citing a document.
+            if path == ROOT / ".ci" / "run" and "../shared/tools/" in line:
+                continue
             if OUTSIDE.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "cites a document outside the repository:\n" + "\n".join(found)
