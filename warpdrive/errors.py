@@ -653,3 +653,93 @@ class ImageBuildFailed(WarpdriveError):
     hint_template = "the build output is above"
     tag: str
     detail: str
+
+
+# --- Pushing to a registry ------------------------------------------------------------
+
+
+class PushNeedsRegistry(WarpdriveError):
+    code = "images.push-needs-registry"
+    template = "--push: image name {image!r} does not start with a registry"
+    hint_template = (
+        "name the image with its registry first, as 127.0.0.1:5000/app:1.0 or "
+        "registry.example.com/team/app (docker.io/USER/app for Docker Hub)"
+    )
+    image: str
+
+
+class RegistryCredentialsHalf(WarpdriveError):
+    code = "images.registry-credentials-half"
+    template = "{given} is set but {missing} is not"
+    hint_template = (
+        "set both (export the password from a secret store, never type it on a command "
+        "line), or neither to use the Docker config (docker login)"
+    )
+    given: str
+    missing: str
+
+
+class RegistryCredentialsMissing(WarpdriveError):
+    code = "images.registry-credentials-missing"
+    template = "{source} has no credentials for registry {registry}"
+    hint_template = (
+        "add an `auths` entry for {registry} (`DOCKER_CONFIG=DIR docker login {registry}` "
+        "writes one in DIR/config.json), or name another file"
+    )
+    registry: str
+    source: str
+
+
+class PushDenied(WarpdriveError):
+    """The registry refused the credentials, or wants some and was given none."""
+
+    code = "images.push-denied"
+    template = "registry {registry} refused {image}: {detail}"
+    image: str
+    registry: str
+    detail: str
+    source: str  # where the credentials came from, or "none: ..."
+    built: bool
+
+    @property
+    def hint(self) -> str:
+        if self.source.startswith("none"):
+            way = (
+                f"no credentials for {self.registry} were found: run `docker login "
+                f"{self.registry}`, set WARPDRIVE_REGISTRY_USER and "
+                "WARPDRIVE_REGISTRY_PASSWORD, or pass --registry-auth FILE"
+            )
+        else:
+            way = f"the credentials from {self.source} were refused: correct them"
+        done = (
+            f"; the image is built: `docker push {self.image}` pushes it"
+            if self.built
+            else "; nothing was built"
+        )
+        return way + done
+
+
+class PushFailed(WarpdriveError):
+    """The registry is out of reach, or the push failed on its way."""
+
+    code = "images.push-failed"
+    exit_status = 1
+    template = "pushing {image} to {registry} failed: {detail}"
+    image: str
+    registry: str
+    detail: str
+    built: bool
+
+    @property
+    def hint(self) -> str:
+        way = (
+            f"check that a registry runs at {self.registry} and that the Docker engine "
+            "reaches it (a registry served over plain HTTP, off the loopback addresses, "
+            "must be in the engine's insecure-registries)"
+        )
+        done = (
+            f"; the image is built: `docker push {self.image}` pushes it"
+            if self.built
+            else "; nothing was built"
+        )
+        return way + done

@@ -64,6 +64,11 @@ PARAMETERS = {
     "ServerNotInstalled": ("server", "missing", "built"),
     "ServerCannotStart": ("server", "source", "reason", "fix"),
     "ServerWrongInterface": ("server", "source", "interface", "able"),
+    "PushNeedsRegistry": ("image",),
+    "RegistryCredentialsHalf": ("given", "missing"),
+    "RegistryCredentialsMissing": ("registry", "source"),
+    "PushDenied": ("image", "registry", "detail", "source", "built"),
+    "PushFailed": ("image", "registry", "detail", "built"),
 }
 
 # (class, arguments, code, exit status, message, hint)
@@ -657,6 +662,66 @@ RENDERED = [
         2,
         "server waitress (from --server) cannot run ASGI apps; gunicorn, uvicorn can",
         "choose one of them with --server or WARPDRIVE_SERVER_TYPE, or leave the server to auto",
+    ),
+    (
+        "PushNeedsRegistry",
+        ("myapp:1.0",),
+        "images.push-needs-registry",
+        2,
+        "--push: image name 'myapp:1.0' does not start with a registry",
+        "name the image with its registry first, as 127.0.0.1:5000/app:1.0 or registry.example.com/team/app (docker.io/USER/app for Docker Hub)",
+    ),
+    (
+        "RegistryCredentialsHalf",
+        ("WARPDRIVE_REGISTRY_USER", "WARPDRIVE_REGISTRY_PASSWORD"),
+        "images.registry-credentials-half",
+        2,
+        "WARPDRIVE_REGISTRY_USER is set but WARPDRIVE_REGISTRY_PASSWORD is not",
+        "set both (export the password from a secret store, never type it on a command line), or neither to use the Docker config (docker login)",
+    ),
+    (
+        "RegistryCredentialsMissing",
+        ("127.0.0.1:5000", "--registry-auth ci.json"),
+        "images.registry-credentials-missing",
+        2,
+        "--registry-auth ci.json has no credentials for registry 127.0.0.1:5000",
+        "add an `auths` entry for 127.0.0.1:5000 (`DOCKER_CONFIG=DIR docker login 127.0.0.1:5000` writes one in DIR/config.json), or name another file",
+    ),
+    (
+        "PushDenied",
+        (
+            "127.0.0.1:5000/app:1",
+            "127.0.0.1:5000",
+            "no basic auth credentials",
+            "none (/root/.docker/config.json has no entry for 127.0.0.1:5000)",
+            False,
+        ),
+        "images.push-denied",
+        2,
+        "registry 127.0.0.1:5000 refused 127.0.0.1:5000/app:1: no basic auth credentials",
+        "no credentials for 127.0.0.1:5000 were found: run `docker login 127.0.0.1:5000`, set WARPDRIVE_REGISTRY_USER and WARPDRIVE_REGISTRY_PASSWORD, or pass --registry-auth FILE; nothing was built",
+    ),
+    (
+        "PushDenied",
+        (
+            "127.0.0.1:5000/app:1",
+            "127.0.0.1:5000",
+            "unauthorized: authentication required",
+            "/root/.docker/config.json",
+            True,
+        ),
+        "images.push-denied",
+        2,
+        "registry 127.0.0.1:5000 refused 127.0.0.1:5000/app:1: unauthorized: authentication required",
+        "the credentials from /root/.docker/config.json were refused: correct them; the image is built: `docker push 127.0.0.1:5000/app:1` pushes it",
+    ),
+    (
+        "PushFailed",
+        ("127.0.0.1:5000/app:1", "127.0.0.1:5000", "connection refused", False),
+        "images.push-failed",
+        1,
+        "pushing 127.0.0.1:5000/app:1 to 127.0.0.1:5000 failed: connection refused",
+        "check that a registry runs at 127.0.0.1:5000 and that the Docker engine reaches it (a registry served over plain HTTP, off the loopback addresses, must be in the engine's insecure-registries); nothing was built",
     ),
 ]
 

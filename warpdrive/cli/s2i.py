@@ -46,6 +46,8 @@ Examples:
   warpdrive s2i --source examples/django --builder warpdrive-python-3.13
   warpdrive s2i myapp:1.0 --runtime-image auto
   warpdrive s2i --ca-bundle proxy-ca.pem --build-env PIP_INDEX_URL=https://u:t@pypi.example/simple
+  warpdrive s2i registry.example.com/team/app:1.0 --push   credentials from `docker login`
+  warpdrive s2i 127.0.0.1:5000/app --push --registry-auth ci-auth.json
 """
 )
 @click.argument("image", required=False)
@@ -95,6 +97,20 @@ Examples:
     help="CA certificates (PEM) trusted during the build only, such as a TLS-intercepting "
     "proxy's; default: the file PIP_CERT, SSL_CERT_FILE or REQUESTS_CA_BUNDLE names.",
 )
+@click.option(
+    "--push",
+    is_flag=True,
+    help="Push the image to the registry its name starts with (HOST[:PORT]/name); print "
+    "its reference by digest. Credentials: --registry-auth, else WARPDRIVE_REGISTRY_USER "
+    "and WARPDRIVE_REGISTRY_PASSWORD, else the Docker config (docker login).",
+)
+@click.option(
+    "--registry-auth",
+    "registry_auth",
+    metavar="FILE",
+    help="With --push: a Docker-config-style JSON file with the registry's credentials "
+    '({"auths": {"HOST:PORT": {"auth": base64 of USER:PASSWORD}}}).',
+)
 def s2i(
     image: str | None,
     source: str,
@@ -105,10 +121,14 @@ def s2i(
     network: str,
     runtime_image: str | None,
     ca_bundle: str | None,
+    push: bool,
+    registry_auth: str | None,
 ) -> None:
     """Build an image of the app with the S2I protocol, through the Docker engine."""
     from warpdrive.images import s2i as protocol
 
+    if registry_auth is not None and not push:
+        raise click.UsageError("--registry-auth is used only with --push")
     request = protocol.S2IRequest(
         Path(source),
         image,
@@ -119,8 +139,12 @@ def s2i(
         network,
         runtime_image,
         choose_ca_bundle(ca_bundle, os.environ),
+        push,
+        registry_auth,
     )
-    protocol.build(request)
+    built = protocol.build(request)
+    if push:
+        click.echo(built)  # the pushed image by digest, for scripts: REPO@sha256:...
 
 
 COMMANDS = [s2i]

@@ -26,7 +26,7 @@ from warpdrive.errors import (
     RuntimePythonMismatch,
     SourceNotDirectory,
 )
-from warpdrive.images import engine, upload
+from warpdrive.images import engine, push, upload
 from warpdrive.images.builder import PYTHONS, default_tag
 
 DEFAULT_PYTHON = "3.11"
@@ -52,6 +52,8 @@ class S2IRequest:
     network: str = "host"
     runtime_image: str | None = None  # two-stage: assemble, then copy into this image
     ca_bundle: Path | None = None  # CA certificates for the build only
+    push: bool = False  # push the image to the registry its name starts with
+    registry_auth: str | None = None  # a Docker-config-style file of credentials
 
 
 def choose_builder(src: Path) -> tuple[str, str]:
@@ -266,12 +268,14 @@ def assemble_command(dest: str, assemble: str, build_env: bool, ca_bundle: bool)
 
 
 def build(req: S2IRequest) -> str:
+    """Build the image; its name, or with `push` its pushed reference by digest."""
     src = req.src.absolute()
     if not src.is_dir():
         raise SourceNotDirectory(src)
     # Image names must be lower case; directory names need not be.
     name = req.image or f"warpdrive-{registry.name_for_directory(src).lower()}"
     repo, tag = split_tag(name)
+    creds = push.prepare(name, req.registry_auth, os.environ) if req.push else None
     builder_name = req.builder
     if builder_name is None:
         builder_name, why = choose_builder(src)
@@ -290,6 +294,8 @@ def build(req: S2IRequest) -> str:
         if python and runtime_python and python != runtime_python:
             raise RuntimePythonMismatch(runtime.name, runtime_python, builder.name, python)
     s2i_env = {**envfile.load(src / ".s2i" / "environment"), **req.env}
+    if creds is not None:
+        push.check(client, name, creds)
 
     via = f" and runtime image {runtime.name}" if runtime else ""
     output.step(f"Building {repo}:{tag} from {src} with builder {builder.name}{via}")
@@ -346,6 +352,8 @@ def build(req: S2IRequest) -> str:
             with contextlib.suppress(Exception):
                 container.remove(force=True)
     output.step(f"Built image {repo}:{tag}")
+    if creds is not None:
+        return push.push(client, repo, tag, creds)
     return f"{repo}:{tag}"
 
 
