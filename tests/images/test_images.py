@@ -16,6 +16,9 @@ from tests.support.apps import BODIES
 from tests.support.http import free_port, get
 from warpdrive.build.deps.installer import OFFLINE_LINE
 
+# The builder's entrypoint: tini as PID 1, then the script that execs the command.
+ENTRYPOINT = ["/usr/bin/tini", "--", "/usr/libexec/s2i/container-entrypoint"]
+
 
 def s2i(src, image, *args, env=None):
     return subprocess.run(
@@ -71,13 +74,14 @@ def test_builder_images_meet_the_s2i_contract(engine, builders, python):
     assert labels["io.k8s.display-name"] and labels["io.k8s.description"]
     assert config["User"] == "1001"
     assert "8080/tcp" in config["ExposedPorts"]
-    assert config["Entrypoint"] == ["/usr/bin/tini", "--"]
+    assert config["Entrypoint"] == ENTRYPOINT
     assert config["Cmd"] == ["/usr/libexec/s2i/usage"]
     usage = engine.containers.run(image.id, remove=True).decode()
     assert "warpdrive S2I builder image" in usage
     check = (
         "set -e; command -v tar; test -x /bin/sh; test -x /usr/bin/env; "
-        "for s in assemble run save-artifacts usage; do test -x /usr/libexec/s2i/$s; done; "
+        "for s in assemble run save-artifacts usage container-entrypoint; do "
+        "test -x /usr/libexec/s2i/$s; done; "
         "python3 -c 'import sys; print(sys.version_info[:2])'; warpdrive --version; "
         "ls -R /opt/app-root/.cache/wheels; touch /opt/app-root/written; id -u"
     )
@@ -129,7 +133,7 @@ def test_s2i_every_example(engine, builders, tmp_path, example):
     config = engine.images.get(image).attrs["Config"]
     assert config["Cmd"] == ["/usr/libexec/s2i/run"]
     assert config["User"] == "1001"
-    assert config["Entrypoint"] == ["/usr/bin/tini", "--"]
+    assert config["Entrypoint"] == ENTRYPOINT
     env = dict(item.split("=", 1) for item in config["Env"])
     assert env["WARPDRIVE_APP_ROOT"] == "/opt/app-root"
     labels = config["Labels"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.images.test_images import check_example_serves, containers, copy, s2i
+from tests.images.test_images import ENTRYPOINT, check_example_serves, containers, copy, s2i
 
 NO_TOOLCHAIN = (
     "command -v gcc cc apxs; ls /usr/include/python3* 2>/dev/null | head -1; "
@@ -29,7 +29,7 @@ def test_two_stage_build_into_the_runtime_image(engine, builders, tmp_path, pyth
     config = engine.images.get(slim).attrs["Config"]
     assert config["Cmd"] == ["/usr/libexec/s2i/run"]
     assert config["User"] == "1001"
-    assert config["Entrypoint"] == ["/usr/bin/tini", "--"]
+    assert config["Entrypoint"] == ENTRYPOINT
     labels = config["Labels"]
     assert labels["io.openshift.s2i.build.image"] == builders[python]
     assert labels["io.openshift.s2i.build.runtime-image"] == runtime
