@@ -187,7 +187,8 @@ def test_incremental_build_restores_the_artifacts(engine, builders, clean, tmp_p
         builders["3.13"],
         TOOL_IMAGE,
         "--incremental",
-        "--keep-previous-image",  # the clean image stays for the other tests
+        "--incremental-pull-policy",
+        "never",
         "--network",
         "none",
     )
