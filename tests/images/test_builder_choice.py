@@ -18,7 +18,7 @@ def test_python_version_chooses_the_builder_and_its_runtime(engine, builders, tm
     builder = builders["3.13"]
     assert f"-----> Builder {builder} (from .python-version (3.13))" in result.stderr
     labels = engine.images.get(image).attrs["Config"]["Labels"]
-    assert labels["io.openshift.s2i.build.image"] == builder
+    assert labels["io.openshift.s2i.build.image"] == f"docker.io/library/{builder}:latest"
     assert labels["io.openshift.s2i.build.runtime-image"] == f"{builder}-runtime"
     version = engine.containers.run(
         image,

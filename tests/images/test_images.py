@@ -37,14 +37,14 @@ def copy(name, tmp_path):
 
 
 @contextlib.contextmanager
-def running(engine, image, env=None, **kwargs):
-    """`docker run --network host -e PORT=<free> --user 123456:0 IMAGE`, answering."""
+def running(engine, image, env=None, user="123456:0", **kwargs):
+    """`docker run --network host -e PORT=<free> --user USER IMAGE`, answering."""
     port = free_port()
     container = engine.containers.run(
         image,
         detach=True,
         network_mode="host",
-        user="123456:0",
+        user=user,
         environment={"PORT": str(port), **(env or {})},
         **kwargs,
     )
@@ -112,9 +112,9 @@ def test_runtime_images_have_no_compiler_or_headers(engine, builders, python):
     )
 
 
-def check_example_serves(engine, image, example):
+def check_example_serves(engine, image, example, user="123456:0"):
     """The image, run as OpenShift would, serves the example (Django: its admin too)."""
-    with running(engine, image) as (port, _):
+    with running(engine, image, user=user) as (port, _):
         assert get(port, "/")[:2] == (200, BODIES[example])
         if example == "django":
             status, _, headers = get(port, "/static/admin/css/base.css")
@@ -137,9 +137,9 @@ def test_s2i_every_example(engine, builders, tmp_path, example):
     env = dict(item.split("=", 1) for item in config["Env"])
     assert env["WARPDRIVE_APP_ROOT"] == "/opt/app-root"
     labels = config["Labels"]
-    assert labels["io.openshift.s2i.build.image"] == builders["3.11"]
+    assert labels["io.openshift.s2i.build.image"] == f"docker.io/library/{builders['3.11']}:latest"
     assert labels["io.openshift.s2i.build.source-location"] == str(src)
-    assert labels["io.k8s.display-name"] == f"{image}:latest"
+    assert labels["io.k8s.display-name"] == image
     check_example_serves(engine, image, example)
 
 

@@ -31,7 +31,7 @@ def test_two_stage_build_into_the_runtime_image(engine, builders, tmp_path, pyth
     assert config["User"] == "1001"
     assert config["Entrypoint"] == ENTRYPOINT
     labels = config["Labels"]
-    assert labels["io.openshift.s2i.build.image"] == builders[python]
+    assert labels["io.openshift.s2i.build.image"] == f"docker.io/library/{builders[python]}:latest"
     assert labels["io.openshift.s2i.build.runtime-image"] == runtime
     assert labels["io.openshift.tags"].startswith("runtime,")
 

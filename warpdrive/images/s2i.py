@@ -36,6 +36,7 @@ RUNTIME_AUTO = "auto"
 SCRIPTS_LABEL = "io.openshift.s2i.scripts-url"
 DESTINATION_LABEL = "io.openshift.s2i.destination"
 ASSEMBLE_USER_LABEL = "io.openshift.s2i.assemble-user"
+ASSEMBLE_RUNTIME_USER_LABEL = "io.openshift.s2i.assemble-runtime-user"
 # On a runtime image: what to copy from the assembled builder, `source:destination`
 # pairs separated by `;` (destination relative to the upload's src/).
 INPUT_FILES_LABEL = "io.openshift.s2i.assemble-input-files"
@@ -79,6 +80,19 @@ def image_python(image: Image) -> str | None:
     """The Python X.Y an image's io.openshift.tags names (`python-3.13`), if any."""
     match = re.search(r"(?:^|,)python-(\d+\.\d+)(?:,|$)", image.labels.get("io.openshift.tags", ""))
     return match.group(1) if match else None
+
+
+def reference(name: str) -> str:
+    """The image name as the standard s2i tool writes it into the build labels: the
+    engine's full reference, `docker.io/library/NAME:latest` for a plain local NAME."""
+    head, slash, rest = name.partition("/")
+    if not slash or ("." not in head and ":" not in head and head != "localhost"):
+        head, rest = "docker.io", name
+    if head == "docker.io" and "/" not in rest:
+        rest = f"library/{rest}"
+    if "@" not in rest and ":" not in rest.rpartition("/")[2]:
+        rest = f"{rest}:latest"
+    return f"{head}/{rest}"
 
 
 def split_tag(name: str) -> tuple[str, str]:
@@ -176,6 +190,15 @@ class Image:
     def user(self) -> str:
         return self.labels.get(ASSEMBLE_USER_LABEL) or self.config.get("User") or ""
 
+    @property
+    def runtime_user(self) -> str:
+        """Who runs assemble-runtime in this image, as the second stage."""
+        return self.labels.get(ASSEMBLE_RUNTIME_USER_LABEL) or self.config.get("User") or ""
+
+    @property
+    def workdir(self) -> str:
+        return self.config.get("WorkingDir") or "/"
+
 
 def find_image(client, name: str, role: str) -> Image:
     found = engine.image_or_none(client, name)
@@ -194,10 +217,13 @@ def last_lines(lines: list[str], last: str, error: str) -> tuple[str, str]:
     return last, error
 
 
-def run_script(client, image: Image, command: str, env: dict[str, str], network: str, upload):
-    """A container of `image` running `/bin/sh -c command` with the upload tar on its
-    stdin, its output streamed to our stderr. Returns (container, exit status, the
-    last `error:` line without its prefix, else the last line); the caller removes the container."""
+def run_script(
+    client, image: Image, command: str, env: dict[str, str], network: str, upload, user=None
+):
+    """A container of `image` running `/bin/sh -c command` as `user` (default: the
+    assemble user) with the upload tar on its stdin, its output streamed to our stderr.
+    Returns (container, exit status, the last `error:` line without its prefix, else the
+    last line); the caller removes the container."""
     container = client.containers.create(
         image.obj.id,
         command=["/bin/sh", "-c", command],
@@ -205,7 +231,7 @@ def run_script(client, image: Image, command: str, env: dict[str, str], network:
         entrypoint=["/usr/bin/env"] if image.config.get("Entrypoint") else None,
         stdin_open=True,
         environment=[f"{k}={v}" for k, v in env.items()],
-        user=image.user,
+        user=image.user if user is None else user,
         network_mode=network,
     )
     try:
@@ -274,6 +300,8 @@ def build(req: S2IRequest) -> str:
         raise SourceNotDirectory(src)
     # Image names must be lower case; directory names need not be.
     name = req.image or f"warpdrive-{registry.name_for_directory(src).lower()}"
+    # The build labels are the standard s2i tool's: the name as given, and the
+    # builder's full reference.
     repo, tag = split_tag(name)
     creds = push.prepare(name, req.registry_auth, os.environ) if req.push else None
     builder_name = req.builder
@@ -337,9 +365,9 @@ def build(req: S2IRequest) -> str:
             labels = {
                 **git_labels(src),
                 **image_metadata_labels(container),
-                "io.openshift.s2i.build.image": builder.name,
+                "io.openshift.s2i.build.image": reference(builder.name),
                 "io.openshift.s2i.build.source-location": str(src),
-                "io.k8s.display-name": f"{repo}:{tag}",
+                "io.k8s.display-name": name,
             }
             if runtime is None:
                 run = script_path(builder, "run", own)
@@ -370,7 +398,11 @@ def input_files(runtime: Image) -> list[tuple[str, str]]:
 def into_runtime(client, req, src, assembled, runtime: Image, name, env, labels) -> None:
     """The second stage of a two-stage build: the paths the runtime image names,
     copied out of the assembled builder container into an upload for a container of
-    the runtime image; its assemble-runtime puts them in place; that is committed."""
+    the runtime image; its assemble-runtime puts them in place; that is committed.
+
+    As the standard s2i tool does it: the upload (the paths, and the app's own
+    assemble-runtime and run under scripts/) lands in the runtime image's working
+    directory, and assemble-runtime runs as its io.openshift.s2i.assemble-runtime-user."""
     repo, tag = name
     output.step(f"Copying the assembled app into runtime image {runtime.name}")
     with tempfile.TemporaryDirectory(prefix="warpdrive-s2i-runtime-") as tmp:
@@ -383,19 +415,24 @@ def into_runtime(client, req, src, assembled, runtime: Image, name, env, labels)
                     for chunk in stream:
                         fh.write(chunk)
                 with tarfile.open(part) as archive:
-                    prefix = "src" if dest == "." else f"src/{dest}"
-                    upload.copy_members(archive, tar, lambda n, p=prefix: f"{p}/{n}")
+                    prefix = "" if dest == "." else f"{dest}/"
+                    upload.copy_members(archive, tar, lambda n, p=prefix: f"{p}{n}")
                 part.unlink()
             own = upload.add_own_scripts(tar, src, ("assemble-runtime", "run"))
-        script = script_path(runtime, "assemble-runtime", own)
-        command = f"tar -C {runtime.destination} -xf - && {script}"
+        if "assemble-runtime" in own:
+            script = f"{runtime.workdir.rstrip('/')}/scripts/assemble-runtime"
+        else:
+            script = f"{runtime.scripts}/assemble-runtime"
+        command = f"tar -C {runtime.workdir} -xf - && {script}"
         container, status, last = run_script(
-            client, runtime, command, env, req.network, upload_path
+            client, runtime, command, env, req.network, upload_path, runtime.runtime_user
         )
         try:
             if status != 0:
                 raise AssembleFailed(runtime.name, status, last, "assemble-runtime")
-            run = script_path(runtime, "run", own)
+            # assemble-runtime keeps the app's own run in the source root's scripts/.
+            own_run = f"{runtime.workdir.rstrip('/')}/scripts/run"
+            run = own_run if "run" in own else f"{runtime.scripts}/run"
             labels = {**labels, "io.openshift.s2i.build.runtime-image": runtime.name}
             commit(container, runtime, repo, tag, run, env, labels)
         finally:
