@@ -109,6 +109,9 @@ def resolve(src: str | Path | None = None, environ: dict[str, str] | None = None
     if not src_path.is_dir():
         raise SourceNotDirectory(src_path)
     src_path = src_path.resolve()
+    # Children get ctx.environ too, so the unquoted values reach the app's build steps
+    # and its server.
+    process_env = envfile.unquote_s2i(process_env, src_path)
 
     from_file = envfile.load(src_path / ENV_FILE)
     # An empty variable counts as unset, so it does not hide the file's value.

@@ -45,6 +45,41 @@ def parse(text: str, path: Path) -> dict[str, str]:
     return values
 
 
+def read_s2i(path: Path) -> dict[str, str]:
+    """`.s2i/environment` as the standard `s2i` tool reads it: `KEY=VALUE` split at the
+    first `=`, key and value trimmed, quotes kept, lines starting with `#` or `//` and
+    lines without `=` skipped. Never an error: the tool accepted whatever is there."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {}
+    values: dict[str, str] = {}
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line.startswith(("#", "//")):
+            continue
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip()] = value.strip()
+    return values
+
+
+def unquote_s2i(environ: dict[str, str], src: Path) -> dict[str, str]:
+    """`environ` with the quotes the standard `s2i` tool left in place removed.
+
+    That tool passes a `.s2i/environment` value literally, quotes included, to the build
+    and into the image's environment, where OpenShift's `ENV`-based builds strip them.
+    A variable whose value is exactly its quoted text in SRC's `.s2i/environment` gets
+    the value without the quotes, so both builds mean the same; any other value (one
+    set at `docker run`, or already unquoted) is left as it is."""
+    quoted = {
+        key: strip_quotes(value)
+        for key, value in read_s2i(src / ".s2i" / "environment").items()
+        if strip_quotes(value) != value and environ.get(key) == value
+    }
+    return {**environ, **quoted} if quoted else environ
+
+
 def load(path: Path) -> dict[str, str]:
     """The file's values, or nothing when it does not exist."""
     try:

@@ -92,7 +92,7 @@ def test_app_module_quoted_setup_py_project_pip_upgrade_and_utf8(engine, builder
 
     env = dict(i.split("=", 1) for i in engine.images.get(image).attrs["Config"]["Env"])
     assert env["APP_MODULE"] == "hellopkg:application"  # quotes stripped
-    assert (env["LANG"], env["LC_ALL"]) == ("C.UTF-8", "C.UTF-8")
+    assert (env["LANG"], env["LC_ALL"]) == ("en_US.UTF-8", "en_US.UTF-8")
     assert (env["PYTHONUNBUFFERED"], env["PYTHONIOENCODING"]) == ("1", "UTF-8")
 
     found = versions(engine, image, "hellopkg", "idna", "six", "pip")

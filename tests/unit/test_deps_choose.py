@@ -4,6 +4,7 @@ errors for two lists, an unlocked Pipfile and a chosen file that is missing."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,37 @@ def test_a_chosen_file_must_exist(tmp_path):
 def test_an_unknown_choice_is_a_bad_setting(tmp_path):
     with pytest.raises(BadSetting):
         choose(tmp_path, {}, WARPDRIVE_DEPENDENCIES="conda.yml")
+
+
+def test_a_pipfile_lock_installs_from_the_indexes_it_names(tmp_path):
+    lock = {
+        "_meta": {
+            "sources": [
+                {"name": "main", "url": "https://${USER_NAME}:${TOKEN}@index.example/simple"},
+                {"name": "more", "url": "https://more.example/simple"},
+            ]
+        },
+        "default": {"six": {"version": "==1.16.0"}},
+    }
+    (tmp_path / "Pipfile.lock").write_text(json.dumps(lock))
+    source = deps.DependencySource(deps.BY_NAME["Pipfile.lock"], tmp_path)
+    environ = {
+        "USER_NAME": "me",
+        "TOKEN": "secret",
+        "PIP_INDEX_URL": "http://127.0.0.1:9/simple",
+        "UV_INDEX_URL": "http://127.0.0.1:9/simple",
+        "PIP_EXTRA_INDEX_URL": "http://127.0.0.1:9/extra",
+    }
+    args, env, shown = deps.own_indexes(source, ["--no-deps", "-r", "x"], environ)
+    main = "https://me:secret@index.example/simple"
+    assert args == [
+        "--index-url", main, "--extra-index-url", "https://more.example/simple",
+        "--no-deps", "-r", "x",
+    ]  # fmt: skip
+    assert shown == "https://${USER_NAME}:${TOKEN}@index.example/simple"
+    assert env["PIP_INDEX_URL"] == env["UV_INDEX_URL"] == env["UV_DEFAULT_INDEX"] == main
+    assert env["PIP_EXTRA_INDEX_URL"] == env["UV_EXTRA_INDEX_URL"] == "https://more.example/simple"
+
+    del lock["_meta"]["sources"]
+    (tmp_path / "Pipfile.lock").write_text(json.dumps(lock))
+    assert deps.own_indexes(source, ["-r", "x"], environ) == (["-r", "x"], environ, None)

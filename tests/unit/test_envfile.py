@@ -67,3 +67,25 @@ def test_environment_file_cannot_move_the_app_root(tmp_path):
     (tmp_path / ".warpdrive/environment").write_text("WARPDRIVE_APP_ROOT=/etc\n")
     ctx = context.resolve(tmp_path, {"WARPDRIVE_HOME": str(tmp_path / "h")})
     assert ctx.app_root == tmp_path / "h" / f"warpdrive+{tmp_path.name}"
+
+
+def test_quotes_the_standard_s2i_tool_kept_are_removed(tmp_path):
+    (tmp_path / ".s2i").mkdir()
+    (tmp_path / ".s2i/environment").write_text(
+        "APP_MODULE=\"pkg:app\"\n// a comment\nGREETING = 'hi there'\nPLAIN=x\n"
+        'OVERRIDDEN="file"\nno equals sign\n'
+    )
+    environ = {
+        "APP_MODULE": '"pkg:app"',
+        "GREETING": "'hi there'",
+        "PLAIN": "x",
+        "OVERRIDDEN": '"set at run time"',
+        "HOME": str(tmp_path),
+    }
+    ctx = context.resolve(tmp_path, environ)
+    assert ctx.environ["APP_MODULE"] == "pkg:app"
+    assert ctx.environ["GREETING"] == "hi there"
+    assert ctx.environ["PLAIN"] == "x"
+    # Not the file's text: set elsewhere, taken as it is.
+    assert ctx.environ["OVERRIDDEN"] == '"set at run time"'
+    assert envfile.unquote_s2i(environ, tmp_path / "elsewhere") == environ

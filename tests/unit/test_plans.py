@@ -461,3 +461,51 @@ def test_twisted_runs_one_process_with_every_thread_and_a_graceful_stop(tmp_path
     # WhiteNoise only when there are static files; no ASGI static package ever.
     assert SERVERS["twisted"].needed_packages(spec) == ["whitenoise"]
     assert SERVERS["twisted"].needed_packages(make_spec(c, "wsgi", static=False)) == []
+
+
+@pytest.mark.parametrize(
+    ("config", "port", "known"),
+    [
+        ('bind = "0.0.0.0:8081"\n', 8081, True),
+        ('bind = ["127.0.0.1:9001", "[::]:9001"]\n', 9001, True),
+        ('import os\nbind = "0.0.0.0:" + os.environ["PORT"]\n', 8080, False),
+    ],
+)
+def test_an_app_config_that_binds_keeps_its_bind_unless_a_port_is_asked_for(
+    tmp_path, config, port, known
+):
+    c = make_ctx(tmp_path, APP_CONFIG="conf.py")
+    (c.app_home / "conf.py").write_text(config)
+    spec = make_spec(c, "wsgi")
+    plan = launch.plan(c, spec)
+    assert "--bind" not in plan.argv
+    assert (plan.port, plan.port_known, plan.bind_config) == (port, known, "conf.py")
+    assert plan.env["PORT"] == str(port)
+    assert LaunchPlan.from_json(json.loads(json.dumps(plan.to_json()))) == plan
+    asked = launch.plan(c, spec, None, PORT)
+    assert option(asked.argv, "--bind") == [f"0.0.0.0:{PORT}"]
+    assert (asked.port, asked.bind_config) == (PORT, None)
+
+
+def test_an_app_config_without_bind_gets_the_port(tmp_path):
+    c = make_ctx(tmp_path, APP_CONFIG="conf.py")
+    (c.app_home / "conf.py").write_text("workers = 2\nbinder = 'not it'\n")
+    plan = launch.plan(c, make_spec(c, "wsgi"))
+    assert option(plan.argv, "--bind") == ["0.0.0.0:8080"]
+    assert (plan.port_source, plan.bind_config) == ("the default", None)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "C.UTF-8"}, "C.UTF-8"),
+        ({"LC_ALL": "C.utf8", "LANG": "xx_YY.UTF-8"}, "C.utf8"),
+        ({"LANG": "xx_YY.UTF-8"}, "C.UTF-8"),  # not on this machine
+        ({"LC_ALL": "C"}, "C.UTF-8"),
+        ({}, "C.UTF-8"),
+    ],
+)
+def test_mod_wsgi_runs_the_app_in_the_environments_utf8_locale(env, expected):
+    from warpdrive.serve.servers.mod_wsgi import app_locale
+
+    assert app_locale(env) == expected

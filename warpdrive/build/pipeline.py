@@ -235,11 +235,14 @@ def new_environment(
                 f"Installing dependencies from {source.format.name} with {installer.version}"
             )
             args = deps.install_arguments(source, venv, installer.program)
+            args, environ, index = deps.own_indexes(source, args, ctx.environ)
+            if index is not None:
+                output.detail(f"From the package index the lock names: {index}")
             installer.install(
                 venv,
                 args,
                 source.format.name,
-                ctx.environ,
+                environ,
                 ctx.app_home,
                 pinned=deps.is_pinned(source),
             )

@@ -43,6 +43,15 @@ class Info:
         }
 
 
+def port_row(launch: LaunchPlan) -> str:
+    """The port; when the app's own server config binds it, which file says so."""
+    if launch.bind_config is None:
+        return str(launch.port)
+    if not launch.port_known:
+        return f"the bind set in {launch.bind_config} (not a literal: the port is not known)"
+    return f"{launch.port} ({launch.port_source})"
+
+
 def gather(src: str | None, server: str | None, port: int | None) -> Info:
     ctx = context.resolve(src)
     known = record.recorded_spec(ctx) if ctx.built else None
@@ -81,7 +90,7 @@ def render(info: Info) -> str:
         ]
     rows += [
         ("server", f"{launch.server} ({launch.server_source})"),
-        ("port", str(launch.port)),
+        ("port", port_row(launch)),
     ]
     if launch.sizing:
         s = launch.sizing

@@ -38,6 +38,10 @@ class LaunchPlan:
     sizing: Sizing | None = None
     run_user: str | None = None  # the user the server drops to when started as root
     notes: list[str] = field(default_factory=list)
+    # The app's config file whose own bind is used (no port was asked for), and whether
+    # the port it binds is known (a literal there) and so checked before starting.
+    bind_config: str | None = None
+    port_known: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -51,6 +55,8 @@ class LaunchPlan:
             "run_user": self.run_user,
             "notes": list(self.notes),
             "sizing": self.sizing.to_json() if self.sizing else None,
+            "bind_config": self.bind_config,
+            "port_known": self.port_known,
         }
 
     @classmethod
@@ -66,6 +72,8 @@ class LaunchPlan:
             sizing=Sizing.from_json(data["sizing"]) if data["sizing"] else None,
             run_user=data["run_user"],
             notes=list(data["notes"]),
+            bind_config=data.get("bind_config"),
+            port_known=bool(data.get("port_known", True)),
         )
 
 
@@ -116,6 +124,12 @@ def plan(
     chosen, source, notes = choice.choose_server(ctx, spec, server)
     runner = SERVERS[chosen]
     port_number, port_source = resolve_port(ctx, port)
+    # With no port asked for, the app's own server config may say where to listen.
+    bound = runner.config_bind(ctx, spec) if port_source == "the default" else None
+    if bound is not None:
+        bind_config, known = bound
+        port_number = known or DEFAULT_PORT
+        port_source = f"bind in {bind_config}" if known else f"the bind of {bind_config}"
     env = {
         "PORT": str(port_number),
         "WARPDRIVE_APP_ROOT": str(ctx.app_root),
@@ -126,7 +140,7 @@ def plan(
     if size is not None and spec.interface == "asgi":
         size = for_event_loop(size)
     user = runner.run_user(ctx)
-    launch = Launch(ctx, spec, port_number, size, user)
+    launch = Launch(ctx, spec, port_number, size, user, bind=bound is None)
     args = runner.arguments(launch)
     env.update(runner.environment(launch))
     notes += runner.notes
@@ -142,7 +156,18 @@ def plan(
     argv = [str(resources.launcher(chosen)), *args]
     server_argv = [*runner.program(ctx), *args]
     return LaunchPlan(
-        chosen, source, port_number, port_source, argv, server_argv, env, size, user, notes
+        chosen,
+        source,
+        port_number,
+        port_source,
+        argv,
+        server_argv,
+        env,
+        size,
+        user,
+        notes,
+        bind_config=bound[0] if bound else None,
+        port_known=bound is None or bound[1] is not None,
     )
 
 

@@ -153,7 +153,8 @@ def prepare(
         if wanted:
             output.step(f"Migrating: {why}")
             migrate(ctx, spec)
-        check_port(plan.port, plan.port_source)
+        if plan.port_known:
+            check_port(plan.port, plan.port_source)
         SERVERS[plan.server].prepare(ctx, plan)
         if plan.run_user:
             runuser.check_readable(plan.run_user, readable_paths(ctx, spec))
@@ -175,7 +176,8 @@ def start(
         return
     for note in plan.notes:
         output.notice(note)
-    output.step(f"Starting {plan.server} on port {plan.port}")
+    where = f"port {plan.port}" if plan.port_known else plan.port_source
+    output.step(f"Starting {plan.server} on {where}")
     sys.stdout.flush()
     sys.stderr.flush()
     os.chdir(plan.env["WARPDRIVE_APP_HOME"])

@@ -181,6 +181,28 @@ def install_arguments(source: DependencySource, work: Path, uv: str | None) -> l
     return ["--no-deps", "-r", str(pinned)]
 
 
+def own_indexes(
+    source: DependencySource, args: list[str], environ: dict[str, str]
+) -> tuple[list[str], dict[str, str], str | None]:
+    """A Pipfile.lock installs from the package indexes it names (`_meta.sources`), as
+    pipenv and micropipenv do, whatever PIP_INDEX_URL or UV_INDEX_URL say: its pins
+    were resolved there. The installer arguments and environment for that, and the
+    main index as the lock writes it (for the step line; None: the lock names none)."""
+    if source.format.name != "Pipfile.lock":
+        return args, environ, None
+    from warpdrive.build.deps import lockfiles
+
+    sources = lockfiles.pipfile_lock_sources(source.app_home / source.format.name, environ)
+    if not sources:
+        return args, environ, None
+    urls = [filled for _, filled in sources]
+    return (
+        [*lockfiles.index_arguments(urls), *args],
+        lockfiles.with_indexes(environ, urls),
+        sources[0][0],
+    )
+
+
 LOCKFILES = ("Pipfile.lock", "poetry.lock", "uv.lock")
 # Options of a requirements file that do not loosen what gets installed.
 _NEUTRAL_OPTIONS = re.compile(

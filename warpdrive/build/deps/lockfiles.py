@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,52 @@ def pipfile_lock(path: Path) -> list[str]:
             line += f" ; {entry['markers']}"
         lines.append(line)
     return lines
+
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def pipfile_lock_sources(path: Path, environ: dict[str, str]) -> list[tuple[str, str]]:
+    """The package indexes a Pipfile.lock names (`_meta.sources`), first the main one:
+    (the URL as written, the URL with `${VAR}` and `$VAR` filled from `environ`, as
+    pipenv does for credentials). Empty when the lock names none."""
+    try:
+        sources = json.loads(path.read_text(encoding="utf-8"))["_meta"]["sources"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    if not isinstance(sources, list):
+        return []
+    found = []
+    for source in sources:
+        url = source.get("url") if isinstance(source, dict) else None
+        if isinstance(url, str) and url.strip():
+            filled = _VARIABLE.sub(
+                lambda m: environ.get(m.group(1) or m.group(2), m.group(0)), url.strip()
+            )
+            found.append((url.strip(), filled))
+    return found
+
+
+def with_indexes(environ: dict[str, str], urls: list[str]) -> dict[str, str]:
+    """`environ` with the package indexes `urls` (the first the main one) for pip and
+    uv alike, over whatever index the environment names: the variables also reach the
+    isolated environments in which both build a path entry's project."""
+    env = dict(environ)
+    for name in ("PIP_EXTRA_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX"):
+        env.pop(name, None)
+    for name in ("PIP_INDEX_URL", "UV_INDEX_URL", "UV_DEFAULT_INDEX"):
+        env[name] = urls[0]
+    if urls[1:]:
+        env["PIP_EXTRA_INDEX_URL"] = env["UV_EXTRA_INDEX_URL"] = " ".join(urls[1:])
+    return env
+
+
+def index_arguments(urls: list[str]) -> list[str]:
+    """The installer options naming the indexes `urls` (pip's and uv's are the same)."""
+    args = ["--index-url", urls[0]]
+    for url in urls[1:]:
+        args += ["--extra-index-url", url]
+    return args
 
 
 # Run by the app's Python: the values PEP 508 markers are evaluated against.

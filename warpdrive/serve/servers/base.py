@@ -44,6 +44,8 @@ class Launch:
     port: int
     size: sizing.Sizing | None
     user: str | None  # the user the server drops to when started as root
+    # False when the app's own configuration binds the address (see config_bind).
+    bind: bool = True
 
     @property
     def sized(self) -> sizing.Sizing:
@@ -122,6 +124,12 @@ class Server:
     def environment(self, launch: Launch) -> dict[str, str]:
         """Variables the launcher or the server needs, added to the environment."""
         return {}
+
+    def config_bind(self, ctx: Context, spec: AppSpec) -> tuple[str, int | None] | None:
+        """When the app's own configuration file for this server sets the address it
+        listens on: (the file, its port; None when the value is not a plain literal).
+        Without a port asked for, that address is kept; None: warpdrive binds it."""
+        return None
 
     def with_extra_args(self, args: list[str], extras: list[str]) -> list[str]:
         """The user's extra options go last, so they override warpdrive's own choices."""

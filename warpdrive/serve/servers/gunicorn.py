@@ -6,9 +6,11 @@ gunicorn settings."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from warpdrive.context import Context
+from warpdrive.detect import pyfile
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import ExplicitAppMissing
 from warpdrive.serve.servers.base import (
@@ -36,6 +38,37 @@ def resolve_app_config(ctx: Context, spec: AppSpec) -> Path:
     if not path.is_file():
         raise ExplicitAppMissing("APP_CONFIG", value, path)
     return path
+
+
+def _bind_port(value: ast.expr | None) -> int | None:
+    """The port of a config's literal `bind` ("host:port", or the first of a list)."""
+    if isinstance(value, ast.List | ast.Tuple) and value.elts:
+        value = value.elts[0]
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        return None
+    port = value.value.rpartition(":")[2]
+    if value.value.startswith(("unix:", "fd://")) or not port.isdigit():
+        return None
+    return int(port)
+
+
+def sets_bind(path: Path) -> tuple[bool, int | None]:
+    """Whether a gunicorn config file sets `bind` at module level, read from its source
+    (never run), and the port of its last such assignment when that is a literal."""
+    tree = pyfile.parse(path)
+    found, port = False, None
+    for node in tree.body if tree is not None else []:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "bind" for t in node.targets
+        ):
+            found, port = True, _bind_port(node.value)
+        elif (
+            isinstance(node, ast.AnnAssign | ast.AugAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == "bind"
+        ):
+            found, port = True, _bind_port(node.value if isinstance(node, ast.AnnAssign) else None)
+    return found, port
 
 
 class Gunicorn(Server):
@@ -68,11 +101,12 @@ class Gunicorn(Server):
             sizing_args = []
             if ctx.environ.get("APP_CONFIG"):
                 config = ["--config", str(resolve_app_config(ctx, spec))]
+        # An APP_CONFIG that sets bind keeps it, unless a port was asked for.
+        bind = ["--bind", f"0.0.0.0:{port}"] if launch.bind else []
         args = [
             *control,
             *config,
-            "--bind",
-            f"0.0.0.0:{port}",
+            *bind,
             *sizing_args,
             "--graceful-timeout",
             str(GRACEFUL_SECONDS),
@@ -93,6 +127,16 @@ class Gunicorn(Server):
         if own_settings(launch.ctx):
             return {"WEB_CONCURRENCY": str(launch.sized.processes)}
         return {}
+
+    def config_bind(self, ctx: Context, spec: AppSpec) -> tuple[str, int | None] | None:
+        if spec.kind == CONFIG_KIND:
+            path, name = spec.entry_path, spec.entry_path.name
+        elif ctx.environ.get("APP_CONFIG"):
+            path, name = resolve_app_config(ctx, spec), ctx.environ["APP_CONFIG"]
+        else:
+            return None
+        found, port = sets_bind(path)
+        return (name, port) if found else None
 
     def check_build(self, ctx: Context, spec: AppSpec) -> None:
         if ctx.environ.get("APP_CONFIG"):

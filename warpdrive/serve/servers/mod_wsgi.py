@@ -4,6 +4,7 @@ unprivileged user (runuser.py)."""
 
 from __future__ import annotations
 
+import locale
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -31,6 +32,32 @@ def server_root(ctx: Context, port: int) -> Path:
 
 def graceful_conf(root: Path) -> Path:
     return root.with_suffix(".graceful.conf")
+
+
+# The locale the app runs in when the environment names no UTF-8 locale that exists.
+FALLBACK_LOCALE = "C.UTF-8"
+
+
+def locale_exists(name: str) -> bool:
+    """Whether the C library has the locale `name` (set here for a moment, then back)."""
+    before = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, name)
+    except locale.Error:
+        return False
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    return True
+
+
+def app_locale(environ: dict[str, str]) -> str:
+    """The locale of the app's Python in Apache: the environment's (LC_ALL, else
+    LC_CTYPE, else LANG) when it is a UTF-8 locale this machine has, so an image with
+    LANG=en_US.UTF-8 runs the app in it; else C.UTF-8, which always exists (Debian
+    generates no other locale by default)."""
+    name = environ.get("LC_ALL") or environ.get("LC_CTYPE") or environ.get("LANG") or ""
+    utf8 = name.lower().replace("-", "").endswith(".utf8")
+    return name if utf8 and locale_exists(name) else FALLBACK_LOCALE
 
 
 class ModWsgi(Server):
@@ -80,9 +107,8 @@ class ModWsgi(Server):
             str(size.threads),
             "--shutdown-timeout",
             str(GRACEFUL_SECONDS),
-            # en_US.UTF-8 is often not generated (Debian images); C.UTF-8 always exists.
             "--locale",
-            "C.UTF-8",
+            app_locale(ctx.environ),
             # No keep-alive (mod_wsgi-express keeps connections 2 s by default). Under load,
             # Apache's event MPM closes idle keep-alive connections when its workers are
             # busy, and its spare-process reaping closes them too, without having said
