@@ -216,3 +216,19 @@ def test_setup_runs_the_setup_hook(apps, app):
         assert f"error: hook setup ({path}) failed with exit code 4" in failed.stderr
     finally:
         path.unlink()
+
+
+@pytest.mark.parametrize("config", ["APP_CONFIG", "gunicorn.conf.py"])
+def test_with_no_port_set_the_probes_ask_the_port_the_gunicorn_config_binds(apps, tmp_path, config):
+    """start leaves a gunicorn config's own bind alone when no port is asked for; the
+    probes then ask that port, not 8080."""
+    with answering() as port:
+        name = "conf/gunicorn_conf.py" if config == "APP_CONFIG" else "gunicorn.conf.py"
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(f'bind = "0.0.0.0:{port}"\nworkers = 1\n')
+        extra = {"WARPDRIVE_READY_PATH": "/200"}
+        if config == "APP_CONFIG":
+            extra["APP_CONFIG"] = name
+        result = apps.run("ready", cwd=tmp_path, extra=extra)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.stdout == f"ready: GET http://127.0.0.1:{port}/200 answered 200\n"

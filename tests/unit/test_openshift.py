@@ -12,6 +12,7 @@ import pytest
 from tests.support import ROOT
 from warpdrive.cli.main import COMMAND_MODULES
 from warpdrive.images.builder import PYTHONS, default_tag
+from warpdrive.serve import launch
 
 OPENSHIFT = ROOT / "builders" / "openshift"
 DOCKERFILE = ROOT / "builders" / "Dockerfile"
@@ -229,8 +230,11 @@ def test_port_agrees_with_the_builder_label():
     port = exposed_port()
     container = the("Deployment")["spec"]["template"]["spec"]["containers"][0]
     assert [p["containerPort"] for p in container["ports"]] == [port]
-    # The probes ask the port the image's PORT names, which the deployment keeps.
-    assert f"PORT={port}" in dockerfile_stages()["runtime"]
+    # Nothing in the image sets PORT (an app's gunicorn config may bind its own): start
+    # and the probes use the default port, which the image exposes.
+    assert port == launch.DEFAULT_PORT
+    assert f"EXPOSE {port}" in dockerfile_stages()["runtime"]
+    assert "PORT=" not in dockerfile_stages()["runtime"]
     assert "PORT" not in {e["name"] for e in container.get("env", [])}
     service = the("Service")
     (service_port,) = service["spec"]["ports"]

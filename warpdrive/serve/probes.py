@@ -79,8 +79,23 @@ def check(probe: str, src: str | Path | None = None, timeout: float = DEFAULT_TI
             f"hook {probe} ({path}) is not executable, so the HTTP check ran instead;"
             f" run: chmod +x {path}"
         )
+    return http_check(probe, probe_port(ctx), probe_path(ctx, probe), timeout)
+
+
+def probe_port(ctx: Context) -> int:
+    """The port `start` listens on: PORT and the rest of its rules; with none set, the
+    literal `bind` of the gunicorn config the app names (APP_CONFIG, else its
+    gunicorn.conf.py), which `start` then leaves the server to use."""
     # Here, not at the top: only the HTTP check needs the port rules.
     from warpdrive.serve.launch import resolve_port
+    from warpdrive.serve.servers.gunicorn import sets_bind
 
-    port, _ = resolve_port(ctx)
-    return http_check(probe, port, probe_path(ctx, probe), timeout)
+    port, source = resolve_port(ctx)
+    if source != "the default":
+        return port
+    for name in (ctx.environ.get("APP_CONFIG"), "gunicorn.conf.py"):
+        config = ctx.app_home / name if name else None
+        if config is not None and config.is_file():
+            _, bound = sets_bind(config)
+            return bound or port
+    return port
