@@ -202,6 +202,33 @@ def test_app_module_in_a_pyproject_src_layout(engine, builders, tmp_path):
     answers(engine, app.image, b"from src/srcpkg, idna 3.6")
 
 
+def test_poetry_lock_project_in_a_src_layout(engine, builders, tmp_path):
+    """A Poetry project (a package, its code under src/) with its poetry.lock: the
+    lock's pins are installed, and the project itself, so APP_MODULE imports."""
+    src = copy("deps_poetry", tmp_path)
+    (src / "wsgi.py").unlink()
+    write(
+        src,
+        {
+            "pyproject.toml": '[tool.poetry]\nname = "poetry-src"\nversion = "0.1.0"\n'
+            'description = ""\nauthors = ["warpdrive <warpdrive@example.com>"]\n'
+            'packages = [{include = "poetry_src", from = "src"}]\n\n'
+            '[tool.poetry.dependencies]\npython = "^3.11"\nsix = "1.16.0"\nidna = "3.6"\n\n'
+            '[build-system]\nrequires = ["poetry-core"]\n'
+            'build-backend = "poetry.core.masonry.api"\n',
+            "src/poetry_src/__init__.py": wsgi_module(
+                "'poetry src, six ' + six.__version__", "import six"
+            ),
+            ".s2i/environment": "APP_MODULE=poetry_src:application\n",
+        },
+    )
+    app = built(src, "poetry-src-layout", builders)
+    assert "Installing the app's own project from pyproject.toml" in app.log
+    found = versions(engine, app.image, "poetry-src", "six", "idna", "iniconfig")
+    assert found == {"poetry-src": "0.1.0", "six": "1.16.0", "idna": "3.6", "iniconfig": None}
+    answers(engine, app.image, b"poetry src, six 1.16.0")
+
+
 def test_project_processing_switched_off(engine, builders, tmp_path):
     """setup.py and pyproject.toml are each processed unless their own DISABLE_* says
     no: with both set, only requirements.txt is installed; the package imports from

@@ -102,3 +102,31 @@ def test_a_chosen_file_must_exist(tmp_path):
 def test_an_unknown_choice_is_a_bad_setting(tmp_path):
     with pytest.raises(BadSetting):
         choose(tmp_path, {}, WARPDRIVE_DEPENDENCIES="conda.yml")
+
+
+BUILD = '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+
+
+@pytest.mark.parametrize(
+    ("lock", "pyproject", "installed"),
+    [
+        ("poetry.lock", '[tool.poetry]\nname = "app"\n' + BUILD, True),
+        ("poetry.lock", '[tool.poetry]\nname = "app"\npackage-mode = false\n' + BUILD, False),
+        ("poetry.lock", '[tool.poetry]\nname = "app"\n', False),  # no build-system
+        ("uv.lock", PROJECT + BUILD, True),
+        ("uv.lock", PROJECT + BUILD + "[tool.uv]\npackage = false\n", False),
+    ],
+)
+def test_a_locked_project_that_is_a_package_is_installed_itself(
+    tmp_path, lock, pyproject, installed
+):
+    source = choose(tmp_path, {lock: "", "pyproject.toml": pyproject})
+    assert source is not None and source.format.name == lock
+    assert (source.project is not None) is installed
+    (tmp_path / "off").mkdir()
+    off = choose(
+        tmp_path / "off",
+        {lock: "", "pyproject.toml": pyproject},
+        DISABLE_PYPROJECT_TOML_PROCESSING="1",
+    )
+    assert off is not None and off.project is None

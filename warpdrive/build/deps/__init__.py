@@ -33,6 +33,24 @@ def _pyproject_is_project(home: Path) -> bool:
     return "project" in data or "build-system" in data
 
 
+def _lock_project_is_package(home: Path) -> bool:
+    """A pyproject.toml beside poetry.lock or uv.lock that builds a package: it has a
+    [build-system], and neither Poetry's `package-mode` nor uv's `package` is false."""
+    try:
+        with (home / "pyproject.toml").open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    tool = data.get("tool", {})
+    poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
+    uv = tool.get("uv", {}) if isinstance(tool, dict) else {}
+    return (
+        "build-system" in data
+        and not (isinstance(poetry, dict) and poetry.get("package-mode") is False)
+        and not (isinstance(uv, dict) and uv.get("package") is False)
+    )
+
+
 @dataclass(frozen=True)
 class Format:
     name: str  # the file that names the format, as users write it in settings
@@ -150,8 +168,11 @@ def choose(ctx: Context) -> DependencySource | None:
         return DependencySource(lists[0], home, own_project(ctx))
     if lists:
         # A lockfile already holds the project's dependencies (poetry.lock and uv.lock
-        # belong to the project's own pyproject.toml).
-        return DependencySource(lists[0], home)
+        # belong to the project's own pyproject.toml). A project that is a package is
+        # installed itself too, without dependencies (as `pip install .` on OpenShift
+        # and `poetry install` / `uv sync` do): its code may live under src/.
+        project = own_project(ctx) if _lock_project_is_package(home) else None
+        return DependencySource(lists[0], home, project)
     if (home / "Pipfile").is_file():
         raise PipfileNotLocked(home)
     project = own_project(ctx)
