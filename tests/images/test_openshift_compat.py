@@ -451,13 +451,13 @@ def test_app_sh_runs_uwsgi(engine, builders, tmp_path):
 
 
 def test_app_home_and_app_file(engine, builders, tmp_path):
-    """APP_HOME is the app's directory (dependencies and working directory); APP_FILE,
-    relative to it, runs with the app's Python."""
+    """APP_HOME is the app's directory (its working directory), the repository root's
+    requirements.txt is installed (the app home has none); APP_FILE, relative to the
+    app home, runs with the app's Python."""
     src = write(
         tmp_path / "app",
         {
-            "README.md": "a monorepo\n",
-            "services/web/requirements.txt": "six==1.16.0\n",
+            "requirements.txt": "six==1.16.0\n",
             "services/web/server.py": "import os, six\n"
             "from wsgiref.simple_server import make_server\n\n"
             "def application(environ, start_response):\n"

@@ -252,7 +252,7 @@ def new_environment(
                 # After a lockfile, which pinned its dependencies: the project alone.
                 alone = ["--no-deps"] if source.format.name in deps.LOCKFILES else []
                 installer.install(
-                    venv, [*alone, "-e", str(ctx.app_home)], name, ctx.environ, ctx.app_home
+                    venv, [*alone, "-e", str(source.app_home)], name, ctx.environ, ctx.app_home
                 )
         if ctx.flag("ENABLE_MICROPIPENV"):
             output.step(
