@@ -104,7 +104,9 @@ def test_error_lists_what_the_detector_table_looks_for():
     for detector in detect.DETECTORS:
         for name, wanted in detector.READS.files.items():
             assert name in message and f"({wanted})" in message if wanted else name in message
-    assert message.endswith("setup.py or pyproject.toml (its project name), APP_MODULE)")
+    assert message.endswith(
+        "setup.py or setup.cfg or pyproject.toml (its project name), APP_MODULE)"
+    )
 
 
 def test_app_sh_not_executable_warns_and_falls_through(run_wd, app_dir):

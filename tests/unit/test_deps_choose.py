@@ -25,6 +25,7 @@ def choose(tmp_path: Path, files: dict[str, str], **env: str) -> deps.Dependency
     src = tmp_path / "src"
     src.mkdir()
     for name, text in files.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
         (src / name).write_text(text)
     base = {"HOME": str(tmp_path), "WARPDRIVE_HOME": str(tmp_path / "home")}
     return deps.choose(context.resolve(src, {**base, **env}))
@@ -137,3 +138,47 @@ def test_a_pipfile_lock_installs_from_the_indexes_it_names(tmp_path):
     del lock["_meta"]["sources"]
     (tmp_path / "Pipfile.lock").write_text(json.dumps(lock))
     assert deps.own_indexes(source, ["-r", "x"], environ) == (["-r", "x"], environ, None)
+
+
+BUILD = '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+
+
+@pytest.mark.parametrize(
+    ("lock", "pyproject", "installed"),
+    [
+        ("poetry.lock", '[tool.poetry]\nname = "app"\n' + BUILD, True),
+        ("poetry.lock", '[tool.poetry]\nname = "app"\npackage-mode = false\n' + BUILD, False),
+        ("poetry.lock", '[tool.poetry]\nname = "app"\n', False),  # no build-system
+        ("uv.lock", PROJECT + BUILD, True),
+        ("uv.lock", PROJECT + BUILD + "[tool.uv]\npackage = false\n", False),
+    ],
+)
+def test_a_locked_project_that_is_a_package_is_installed_itself(
+    tmp_path, lock, pyproject, installed
+):
+    source = choose(tmp_path, {lock: "", "pyproject.toml": pyproject})
+    assert source is not None and source.format.name == lock
+    assert (source.project is not None) is installed
+    (tmp_path / "off").mkdir()
+    off = choose(
+        tmp_path / "off",
+        {lock: "", "pyproject.toml": pyproject},
+        DISABLE_PYPROJECT_TOML_PROCESSING="1",
+    )
+    assert off is not None and off.project is None
+
+
+def test_an_app_home_without_dependency_files_installs_the_source_roots(tmp_path):
+    """APP_HOME: the app's own files win; with none there, the repository root's are
+    installed, as OpenShift's builder installs them whatever APP_HOME says."""
+    files = {"requirements.txt": "six==1.16.0\n", "setup.py": "", "web/wsgi.py": ""}
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    source = choose(tmp_path / "a", files, APP_HOME="web")
+    assert source is not None
+    assert (source.format.name, source.app_home) == ("requirements.txt", tmp_path / "a/src")
+    assert source.project is not None and source.project.name == "setup.py"
+    files["web/requirements.txt"] = ""
+    source = choose(tmp_path / "b", files, APP_HOME="web")
+    assert source is not None and source.app_home == tmp_path / "b/src/web"
+    assert source.project is None

@@ -443,3 +443,17 @@ def test_where_asgi_comes_in_the_order(tmp_path, files, kind):
         src = copy("django", tmp_path)
         (src / "main.py").write_text(ASGI_APPS["fastapi"])
     assert detect_in(src, tmp_path).kind == kind
+
+
+def test_a_setup_py_that_only_calls_setup_takes_its_name_from_setup_cfg(tmp_path):
+    src = app_files(tmp_path, setup_py="from setuptools import setup\n\nsetup()\n")
+    (src / "setup.cfg").write_text("[metadata]\nname = cfg-site\nversion = 1.0\n")
+    spec = detect_in(src, tmp_path)
+    assert (spec.kind, spec.entry, spec.detected_by) == (
+        "wsgi",
+        "cfg_site:application",
+        "setup.cfg project name 'cfg-site'",
+    )
+    (src / "setup.cfg").write_text("[metadata\nname = broken\n")  # unreadable: not used
+    with pytest.raises(NoAppFound):
+        detect_in(src, tmp_path)

@@ -227,6 +227,19 @@ def test_openshift_gunicorn_settings_leave_the_sizing_to_web_concurrency(tmp_pat
     assert plan.env["WEB_CONCURRENCY"] == "3"
 
 
+def test_a_gunicorn_conf_py_without_wsgi_app_means_gunicorn_reading_it(tmp_path):
+    """gunicorn reads ./gunicorn.conf.py itself (it starts in the app's home): auto
+    serves with gunicorn, and no sizing option on the command line beats the file's."""
+    c = make_ctx(tmp_path)
+    spec = make_spec(c, "wsgi")
+    (c.app_home / "gunicorn.conf.py").write_text("timeout = 90\n")
+    plan = launch.plan(c, spec, None, PORT)
+    assert (plan.server, plan.server_source) == ("gunicorn", "gunicorn.conf.py (gunicorn settings)")
+    assert "--workers" not in plan.argv and "--config" not in plan.argv
+    assert plan.env["WEB_CONCURRENCY"] == "3"
+    assert choice.build_server(c, spec) == ("gunicorn", [])
+
+
 def test_extra_args_come_last_but_before_waitress_app(tmp_path):
     c = make_ctx(tmp_path)
     (c.src / "pyproject.toml").write_text('[tool.warpdrive]\nserver-args = ["--extra"]\n')

@@ -252,7 +252,11 @@ def new_environment(
                     f"Installing the app's own project from {name}, as OpenShift's builder "
                     f"does ({deps.PROJECT_SWITCHES[name]}=1 switches it off)"
                 )
-                installer.install(venv, ["-e", str(ctx.app_home)], name, ctx.environ, ctx.app_home)
+                # After a lockfile, which pinned its dependencies: the project alone.
+                alone = ["--no-deps"] if source.format.name in deps.LOCKFILES else []
+                installer.install(
+                    venv, [*alone, "-e", str(source.app_home)], name, ctx.environ, ctx.app_home
+                )
         if ctx.flag("ENABLE_MICROPIPENV"):
             output.step(
                 "ENABLE_MICROPIPENV: warpdrive reads Pipfile.lock, poetry.lock and "

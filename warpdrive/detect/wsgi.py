@@ -2,12 +2,14 @@
 with literal arguments), a wsgi.py (or wsgi/__init__.py) defining `application`, an
 app.py or main.py whose `app`/`application` a WSGI framework makes (Flask(), Bottle(),
 falcon.App(); detect/appobject.py: the `python` detector has already taken an app.py
-that starts its own server), or else the module named like the setup.py project (as
-OpenShift's Python builder does) or the pyproject.toml [project]."""
+that starts its own server), or else the module named like the setup.py project (its
+literal `name=`, or setup.cfg's `[metadata] name` beside it, as `setup.py --name` gives
+it to OpenShift's Python builder) or the pyproject.toml [project]."""
 
 from __future__ import annotations
 
 import ast
+import configparser
 import re
 import tomllib
 from pathlib import Path
@@ -26,6 +28,7 @@ READS = Reads(
         "app.py": "with an app a WSGI framework makes",
         "main.py": "with an app a WSGI framework makes",
         "setup.py": "its project name",
+        "setup.cfg": "its project name",
         "pyproject.toml": "its project name",
     },
     settings=("APP_MODULE", "WARPDRIVE_INTERFACE"),
@@ -113,9 +116,23 @@ def detect(ctx: Context) -> AppSpec | None:
 
 
 def setup_py_name(path: Path) -> tuple[str, str] | None:
+    """The project name of a setup.py: its literal `name=`, else the `[metadata] name`
+    of the setup.cfg beside it (a setup.py that only calls setup())."""
     tree = pyfile.parse(path) if path.is_file() else None
     name = pyfile.setup_py_name(tree) if tree is not None else None
-    return (name, f"setup.py project name {name!r}") if name else None
+    if name:
+        return name, f"setup.py project name {name!r}"
+    name = setup_cfg_name(path.parent / "setup.cfg") if tree is not None else None
+    return (name, f"setup.cfg project name {name!r}") if name else None
+
+
+def setup_cfg_name(path: Path) -> str | None:
+    config = configparser.ConfigParser(interpolation=None)
+    try:
+        config.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    return config.get("metadata", "name", fallback="").strip() or None
 
 
 def pyproject_name(home: Path) -> tuple[str, str] | None:

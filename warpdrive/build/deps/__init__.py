@@ -33,6 +33,24 @@ def _pyproject_is_project(home: Path) -> bool:
     return "project" in data or "build-system" in data
 
 
+def _lock_project_is_package(home: Path) -> bool:
+    """A pyproject.toml beside poetry.lock or uv.lock that builds a package: it has a
+    [build-system], and neither Poetry's `package-mode` nor uv's `package` is false."""
+    try:
+        with (home / "pyproject.toml").open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    tool = data.get("tool", {})
+    poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
+    uv = tool.get("uv", {}) if isinstance(tool, dict) else {}
+    return (
+        "build-system" in data
+        and not (isinstance(poetry, dict) and poetry.get("package-mode") is False)
+        and not (isinstance(uv, dict) and uv.get("package") is False)
+    )
+
+
 @dataclass(frozen=True)
 class Format:
     name: str  # the file that names the format, as users write it in settings
@@ -108,13 +126,13 @@ PROJECT_SWITCHES = {
 }
 
 
-def own_project(ctx: Context) -> Format | None:
+def own_project(ctx: Context, home: Path | None = None) -> Format | None:
     """The app's project (setup.py, or a pyproject.toml that declares a project), unless
     every file it has is switched off: as in OpenShift's builder, setup.py and
     pyproject.toml are each processed unless their DISABLE_* variable is set."""
     for name in ("setup.py", "pyproject.toml"):
         fmt = BY_NAME[name]
-        if fmt.present(ctx.app_home) and not ctx.flag(PROJECT_SWITCHES[name]):
+        if fmt.present(home or ctx.app_home) and not ctx.flag(PROJECT_SWITCHES[name]):
             return fmt
     return None
 
@@ -143,18 +161,33 @@ def choose(ctx: Context) -> DependencySource | None:
         if not (home / fmt.name).is_file():
             raise DependencyFileMissing(explicit.name, explicit.value, home)
         return DependencySource(fmt, home)
+    if ctx.app_home != ctx.src and not _declares_any(home):
+        # APP_HOME names the app's directory, but OpenShift's builder installs the
+        # repository's own files: with none in the app home, the source root's count.
+        home = ctx.src
+    return _choose_in(ctx, home)
+
+
+def _declares_any(home: Path) -> bool:
+    return (home / "Pipfile").is_file() or any(f.present(home) for f in FORMATS)
+
+
+def _choose_in(ctx: Context, home: Path) -> DependencySource | None:
     lists = [f for f in FORMATS if f.is_list and f.present(home)]
     if len(lists) > 1:
         raise SeveralDependencyFormats(home, [f.name for f in lists])
     if lists and lists[0].name == "requirements.txt":
-        return DependencySource(lists[0], home, own_project(ctx))
+        return DependencySource(lists[0], home, own_project(ctx, home))
     if lists:
         # A lockfile already holds the project's dependencies (poetry.lock and uv.lock
-        # belong to the project's own pyproject.toml).
-        return DependencySource(lists[0], home)
+        # belong to the project's own pyproject.toml). A project that is a package is
+        # installed itself too, without dependencies (as `pip install .` on OpenShift
+        # and `poetry install` / `uv sync` do): its code may live under src/.
+        project = own_project(ctx, home) if _lock_project_is_package(home) else None
+        return DependencySource(lists[0], home, project)
     if (home / "Pipfile").is_file():
         raise PipfileNotLocked(home)
-    project = own_project(ctx)
+    project = own_project(ctx, home)
     return DependencySource(project, home) if project else None
 
 

@@ -27,8 +27,10 @@ CONFIG_KIND = "gunicorn-config"
 
 def own_settings(ctx: Context) -> list[str]:
     """The OpenShift builder's gunicorn settings that are set: APP_CONFIG (a gunicorn
-    config file), GUNICORN_CMD_ARGS (read by gunicorn itself)."""
-    return [name for name in ("APP_CONFIG", "GUNICORN_CMD_ARGS") if ctx.environ.get(name)]
+    config file), GUNICORN_CMD_ARGS (read by gunicorn itself), and a gunicorn.conf.py in
+    the app's home (gunicorn reads it from its working directory by itself)."""
+    found = [name for name in ("APP_CONFIG", "GUNICORN_CMD_ARGS") if ctx.environ.get(name)]
+    return found + (["gunicorn.conf.py"] if (ctx.app_home / "gunicorn.conf.py").is_file() else [])
 
 
 def resolve_app_config(ctx: Context, spec: AppSpec) -> Path:
