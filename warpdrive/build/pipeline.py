@@ -252,10 +252,11 @@ def new_environment(
                     f"Installing the app's own project from {name}, as OpenShift's builder "
                     f"does ({deps.PROJECT_SWITCHES[name]}=1 switches it off)"
                 )
-                # After a lockfile, which pinned its dependencies: the project alone.
+                # After a lockfile, which pinned its dependencies: the project alone,
+                # its build dependencies from the indexes the lock installed from.
                 alone = ["--no-deps"] if source.format.name in deps.LOCKFILES else []
                 installer.install(
-                    venv, [*alone, "-e", str(source.app_home)], name, ctx.environ, ctx.app_home
+                    venv, [*alone, "-e", str(source.app_home)], name, environ, ctx.app_home
                 )
         if ctx.flag("ENABLE_MICROPIPENV"):
             output.step(
