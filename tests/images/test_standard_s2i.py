@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.images.test_images import check_example_serves, copy, running, s2i
+from tests.images.test_images import ENTRYPOINT, check_example_serves, copy, running, s2i
 from tests.support import EXAMPLES
 from tests.support.http import get
 from tests.support.s2i_tool import s2i_build
@@ -224,7 +224,7 @@ def test_two_stage_with_the_runtime_image_flag(engine, builders, tmp_path, image
     cfg = config(engine, slim.image_id)
     assert cfg["Cmd"] == ["/usr/libexec/s2i/run"]
     assert cfg["User"] == "1001"
-    assert cfg["Entrypoint"] == ["/usr/bin/tini", "--"]
+    assert cfg["Entrypoint"] == ENTRYPOINT
     assert cfg["Labels"]["io.openshift.tags"].startswith("runtime,")
 
     sizes = {name: engine.images.get(name).attrs["Size"] for name in (builder, runtime)}
