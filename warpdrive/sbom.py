@@ -152,7 +152,9 @@ def direct_url_hashes(direct_url: str) -> dict[str, str]:
         alg, _, content = str(info["hash"]).partition("=")
         pairs[alg] = content
     return {
-        HEX_ALGORITHMS[a.lower()]: c.lower() for a, c in pairs.items() if a.lower() in HEX_ALGORITHMS
+        HEX_ALGORITHMS[a.lower()]: c.lower()
+        for a, c in pairs.items()
+        if a.lower() in HEX_ALGORITHMS
     }
 
 
@@ -167,11 +169,6 @@ def python_components(python: Path, requirement_files: list[Path]) -> tuple[str,
         properties = {}
         if pkg["installer"]:
             properties["warpdrive:installer"] = pkg["installer"]
-        if pkg["direct_url"]:
-            try:
-                properties["warpdrive:direct-url"] = json.loads(pkg["direct_url"])["url"]
-            except (ValueError, KeyError, TypeError):
-                pass
         components.append(
             Component(
                 "library",
@@ -227,7 +224,9 @@ def os_components(
 ) -> tuple[Component | None, list[Component]]:
     """The operating system (from os-release) and its installed Debian packages."""
     info = os_release(release)
-    distro = f"{info['ID']}-{info['VERSION_ID']}" if info.get("ID") and info.get("VERSION_ID") else ""
+    distro = (
+        f"{info['ID']}-{info['VERSION_ID']}" if info.get("ID") and info.get("VERSION_ID") else ""
+    )
     system = None
     if info.get("ID"):
         system = Component(
@@ -238,7 +237,11 @@ def os_components(
         )
     components = []
     for fields in dpkg_packages(status):
-        name, version, arch = fields["Package"], fields.get("Version", ""), fields.get("Architecture", "")
+        name, version, arch = (
+            fields["Package"],
+            fields.get("Version", ""),
+            fields.get("Architecture", ""),
+        )
         properties = {"warpdrive:source": fields["Source"]} if fields.get("Source") else {}
         components.append(
             Component(

@@ -29,7 +29,9 @@ def read(name: str) -> bytes:
             try:
                 stream, _ = container.get_archive(path)
             except NotFound:
-                raise SbomNotInImage(name, f"its label {LABEL} names {path}, which it lacks") from None
+                raise SbomNotInImage(
+                    name, f"its label {LABEL} names {path}, which it lacks"
+                ) from None
             with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
                 member = tar.next()
                 data = tar.extractfile(member) if member is not None else None
