@@ -743,3 +743,36 @@ class PushFailed(WarpdriveError):
             else "; nothing was built"
         )
         return way + done
+
+
+# --- SBOM -----------------------------------------------------------------------------
+
+
+class SbomFailed(WarpdriveError):
+    code = "sbom.python-failed"
+    exit_status = 1
+    template = "could not list the packages installed for {python}: {detail}"
+    hint_template = "check that `{python} -c 'import importlib.metadata'` runs"
+    python: str
+    detail: str
+
+
+class SbomImageMissing(WarpdriveError):
+    code = "sbom.image-missing"
+    template = "image {image} is not in the Docker engine"
+    hint_template = (
+        "name an image that `docker images` lists (build one with `warpdrive s2i`), "
+        "or a directory of an app built with `warpdrive build`"
+    )
+    image: str
+
+
+class SbomNotInImage(WarpdriveError):
+    code = "sbom.none-in-image"
+    template = "image {image} has no SBOM: {reason}"
+    hint_template = (
+        "app images built with warpdrive's builder images carry one; build the image "
+        "again with `warpdrive s2i` or `s2i build` and such a builder"
+    )
+    image: str
+    reason: str

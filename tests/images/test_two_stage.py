@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.images.test_images import ENTRYPOINT, check_example_serves, containers, copy, s2i
+from tests.images.test_sbom import check_image_sbom
 
 NO_TOOLCHAIN = (
     "command -v gcc cc apxs; ls /usr/include/python3* 2>/dev/null | head -1; "
@@ -49,6 +50,9 @@ def test_two_stage_build_into_the_runtime_image(engine, builders, tmp_path, pyth
     print(f"image sizes (MB): { {k: round(v / 1e6) for k, v in sizes.items()} }")
 
     check_example_serves(engine, slim, example)
+    # Each image's SBOM lists its own packages (the builder's, or the runtime image's).
+    check_image_sbom(engine, single, example, two_stage=False)
+    check_image_sbom(engine, slim, example, two_stage=True)
 
 
 def test_runtime_image_missing(engine, builders, tmp_path):

@@ -69,6 +69,9 @@ PARAMETERS = {
     "RegistryCredentialsMissing": ("registry", "source"),
     "PushDenied": ("image", "registry", "detail", "source", "built"),
     "PushFailed": ("image", "registry", "detail", "built"),
+    "SbomFailed": ("python", "detail"),
+    "SbomImageMissing": ("image",),
+    "SbomNotInImage": ("image", "reason"),
 }
 
 # (class, arguments, code, exit status, message, hint)
@@ -722,6 +725,30 @@ RENDERED = [
         1,
         "pushing 127.0.0.1:5000/app:1 to 127.0.0.1:5000 failed: connection refused",
         "check that a registry runs at 127.0.0.1:5000 and that the Docker engine reaches it (a registry served over plain HTTP, off the loopback addresses, must be in the engine's insecure-registries); nothing was built",
+    ),
+    (
+        "SbomFailed",
+        ("/opt/app-root/bin/python", "No module named 'importlib.metadata'"),
+        "sbom.python-failed",
+        1,
+        "could not list the packages installed for /opt/app-root/bin/python: No module named 'importlib.metadata'",
+        "check that `/opt/app-root/bin/python -c 'import importlib.metadata'` runs",
+    ),
+    (
+        "SbomImageMissing",
+        ("myapp:1.0",),
+        "sbom.image-missing",
+        2,
+        "image myapp:1.0 is not in the Docker engine",
+        "name an image that `docker images` lists (build one with `warpdrive s2i`), or a directory of an app built with `warpdrive build`",
+    ),
+    (
+        "SbomNotInImage",
+        ("debian:bookworm-slim", "it has no label io.warpdrive.sbom"),
+        "sbom.none-in-image",
+        2,
+        "image debian:bookworm-slim has no SBOM: it has no label io.warpdrive.sbom",
+        "app images built with warpdrive's builder images carry one; build the image again with `warpdrive s2i` or `s2i build` and such a builder",
     ),
 ]
 

@@ -33,6 +33,7 @@ COMMAND_MODULES = {
     "info": "info",
     "plan": "info",
     "completion": "completion",
+    "sbom": "sbom",
 }
 
 EPILOG = """\b

@@ -433,7 +433,12 @@ def into_runtime(client, req, src, assembled, runtime: Image, name, env, labels)
             # assemble-runtime keeps the app's own run in the source root's scripts/.
             own_run = f"{runtime.workdir.rstrip('/')}/scripts/run"
             run = own_run if "run" in own else f"{runtime.scripts}/run"
-            labels = {**labels, "io.openshift.s2i.build.runtime-image": runtime.name}
+            # As the standard tool does, the labels assemble-runtime wrote too.
+            labels = {
+                **labels,
+                **image_metadata_labels(container),
+                "io.openshift.s2i.build.runtime-image": runtime.name,
+            }
             commit(container, runtime, repo, tag, run, env, labels)
         finally:
             with contextlib.suppress(Exception):
