@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shlex
@@ -154,11 +155,29 @@ def check_port(port: int, source: str) -> None:
             raise
 
 
+def standard_library(venv: Path) -> str:
+    """The os.py of the Python the environment was made from: where that Python looks
+    first, from the `home` of pyvenv.cfg (HOME/../lib/pythonX.Y), when it is there;
+    else asked of Python."""
+    config: dict[str, str] = {}
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for line in (venv / "pyvenv.cfg").read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("=")
+            config[key.strip()] = value.strip()
+    version = ".".join((config.get("version_info") or config.get("version", "")).split(".")[:2])
+    if config.get("home") and version:
+        candidate = Path(config["home"]).parent / "lib" / f"python{version}" / "os.py"
+        if candidate.is_file():
+            return str(candidate)
+    python = str(venv / "bin" / "python")
+    return proc.capture([python, "-I", "-c", "import os; print(os.__file__)"]).stdout.strip()
+
+
 def readable_paths(ctx: Context, spec: AppSpec) -> list[tuple[str, Path]]:
     """What a server's processes read once it dropped to its run user (mod_wsgi's
     daemon processes): the app, its environment, its Python."""
     python = ctx.app_root / "bin" / "python"
-    stdlib = proc.capture([str(python), "-I", "-c", "import os; print(os.__file__)"]).stdout.strip()
+    stdlib = standard_library(ctx.app_root)
     paths = [
         ("the app home", spec.app_home),
         ("the app's environment", (ctx.app_root / "lib").resolve()),
