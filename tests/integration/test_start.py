@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -258,6 +259,76 @@ def test_migrations_switched_off(root_apps, extra):
     assert "-----> Running Django migrations" in result.stderr
     with sqlite3.connect(database) as db:
         assert db.execute("select count(*) from django_migrations").fetchone()[0] > 10
+
+
+def migrations_step(root_apps, src: Path, extra: dict[str, str] | None = None) -> str:
+    """The migrations line of a start that stops at the port check: the migrations run
+    before it, and nothing is served (the port is taken)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = root_apps.run("start", "--port", port, cwd=src, extra=extra)
+    assert result.returncode == 2, result.stderr
+    assert f"error: port {port} (from --port) is already in use" in result.stderr
+    lines = [line for line in result.stderr.splitlines() if "igrat" in line]
+    return lines[0] if lines else ""
+
+
+def applied_migrations(database: Path) -> set[str]:
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        rows = db.execute("select app, name from django_migrations").fetchall()
+    return {f"{app}.{name}" for app, name in rows}
+
+
+MIGRATING = "-----> Migrating: WARPDRIVE_MIGRATE=auto and the database is SQLite"
+NOT_MIGRATING = "-----> Not migrating: nothing changed since the last migrate"
+
+
+def test_start_skips_a_migrate_that_would_do_nothing(root_apps):
+    """Under auto, a start after a successful migrate skips Django's migrate while the
+    migrations, the environment and the database are as that migrate left them; a new
+    migration, a deleted or an older database, or another variable migrate again."""
+    src = root_apps.build("django", "gunicorn", copy="django_migrate_skip")
+    database = src / "db.sqlite3"
+    database.unlink(missing_ok=True)
+    with serving(root_apps.env, src, "gunicorn") as running:
+        assert running.get("/admin/login/")[0] == 200
+    assert MIGRATING in running.log.read_text()
+    first = applied_migrations(database)
+    assert "auth.0001_initial" in first
+    with serving(root_apps.env, src, "gunicorn") as running:
+        assert running.get("/admin/login/")[0] == 200
+    assert NOT_MIGRATING in running.log.read_text()
+    assert "Running Django migrations" not in running.log.read_text()
+
+    # A migration added to the source is applied by the next start, and only that one.
+    new = src / "hello/migrations/0001_initial.py"
+    new.write_text(
+        "from django.db import migrations\n\n\n"
+        "class Migration(migrations.Migration):\n    operations = []\n"
+    )
+    assert migrations_step(root_apps, src) == MIGRATING
+    assert applied_migrations(database) == first | {"hello.0001_initial"}
+    assert migrations_step(root_apps, src) == NOT_MIGRATING
+
+    # The database deleted: migrated afresh.
+    database.unlink()
+    assert migrations_step(root_apps, src) == MIGRATING
+    assert applied_migrations(database) == first | {"hello.0001_initial"}
+    assert migrations_step(root_apps, src) == NOT_MIGRATING
+
+    # An older database put in its place (a migration missing): migrated again.
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        db.execute("delete from django_migrations where app = 'hello'")
+    assert migrations_step(root_apps, src) == MIGRATING
+    assert "hello.0001_initial" in applied_migrations(database)
+
+    # Another value of a variable the settings might read; WARPDRIVE_MIGRATE=on.
+    assert migrations_step(root_apps, src, {"DATABASE_NAME": "other"}) == MIGRATING
+    assert migrations_step(root_apps, src, {"DATABASE_NAME": "other"}) == NOT_MIGRATING
+    on = {"DATABASE_NAME": "other", "WARPDRIVE_MIGRATE": "on"}
+    assert migrations_step(root_apps, src, on) == "-----> Migrating: env WARPDRIVE_MIGRATE=on"
 
 
 def test_server_args_are_passed_literally(root_apps, tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -248,20 +249,23 @@ def recorded_spec(ctx: Context, record: BuildRecord | None = None) -> AppSpec | 
     return record.spec
 
 
-def source_fingerprint(root: Path, skip: Path | None = None) -> str:
+def source_fingerprint(
+    root: Path, skip: Path | None = None, also_skip: Collection[Path] = ()
+) -> str:
     """Names, sizes and modification times of the source files: cheap, and changes
     when any file is edited, added or removed. `skip` is a directory the build itself
-    writes into (a STATIC_ROOT inside the source)."""
+    writes into (a STATIC_ROOT inside the source); `also_skip`, more directories or
+    files (absolute) that are data, not source."""
     h = hashlib.sha256()
-    skip_path = str(skip) if skip else None
+    skipped = {str(path) for path in ([skip] if skip else []) + list(also_skip)}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
-            d for d in dirnames if d not in SKIP_DIRS and os.path.join(dirpath, d) != skip_path
+            d for d in dirnames if d not in SKIP_DIRS and os.path.join(dirpath, d) not in skipped
         )
         for name in sorted(filenames):
-            if name.endswith(SKIP_SUFFIXES):
-                continue
             path = os.path.join(dirpath, name)
+            if name.endswith(SKIP_SUFFIXES) or path in skipped:
+                continue
             try:
                 st = os.lstat(path)
             except OSError:

@@ -30,8 +30,8 @@ def start(directory: str | None, server: str | None, port: int | None, dry_run: 
 @click.argument("directory", required=False, type=click.Path(file_okay=True))
 def migrate(directory: str | None) -> None:
     """Run the app's migrations now: the migrate hook, or Django's migrate."""
-    ctx, spec = launcher.load(directory)
-    launcher.migrate(ctx, spec)
+    ctx, spec, built = launcher.load_built(directory)
+    launcher.migrate(ctx, spec, built)
 
 
 COMMANDS = [start, migrate]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shlex
@@ -12,10 +13,11 @@ from pathlib import Path
 
 from warpdrive import context, detect, output, proc
 from warpdrive.build import hooks, record
+from warpdrive.build.record import BuildRecord
 from warpdrive.context import Context
 from warpdrive.detect.spec import AppSpec
 from warpdrive.errors import BadSetting, CommandFailed, NotBuilt, PortInUse
-from warpdrive.serve import launch, runuser, writable
+from warpdrive.serve import launch, migrated, runuser, writable
 from warpdrive.serve.launch import LaunchPlan
 from warpdrive.serve.servers import SERVERS
 
@@ -24,10 +26,21 @@ RELEASE_CHOICES = ("start", "separate")
 
 
 def load(src: str | Path | None) -> tuple[Context, AppSpec]:
+    ctx, spec, _ = load_built(src)
+    return ctx, spec
+
+
+def load_built(src: str | Path | None) -> tuple[Context, AppSpec, BuildRecord | None]:
+    """The context, the app's spec, and the build record when the spec is the record's
+    (nothing detection reads changed since the build); None when it was detected again."""
     ctx = context.resolve(src)
     if not ctx.built:
         raise NotBuilt(ctx.app_root)
-    return ctx, record.recorded_spec(ctx) or detect.detect(ctx)
+    built = record.load(ctx.app_root)
+    spec = record.recorded_spec(ctx, built) if built is not None else None
+    if spec is None:
+        return ctx, detect.detect(ctx), None
+    return ctx, spec, built
 
 
 def migrate_choice(ctx: Context) -> tuple[str, str] | None:
@@ -75,9 +88,17 @@ def migrate_policy(ctx: Context, spec: AppSpec) -> tuple[bool, str]:
     return False, f"WARPDRIVE_MIGRATE=auto and the database is {engine or 'unknown'}, not SQLite"
 
 
-def migrate(ctx: Context, spec: AppSpec) -> None:
+def django_migrates(ctx: Context, spec: AppSpec) -> bool:
+    """Whether `migrate` runs Django's own migrate: a Django app with no migrate hook
+    and no Procfile release: line."""
+    no_hook = not hooks.hook_path(ctx, "migrate").is_file()
+    return spec.kind == "django" and "release" not in spec.procfile and no_hook
+
+
+def migrate(ctx: Context, spec: AppSpec, built: BuildRecord | None = None) -> None:
     """The migrate hook if the app has one, else the Procfile's release: command, else
-    `manage.py migrate --noinput`."""
+    `manage.py migrate --noinput`. `built`: the build record the spec is from, if it
+    is; then what the migrate left is remembered for the next start."""
     if hooks.run(ctx, "migrate", ctx.app_root):
         return
     if "release" in spec.procfile:
@@ -93,6 +114,16 @@ def migrate(ctx: Context, spec: AppSpec) -> None:
     )
     if returncode != 0:
         raise CommandFailed("manage.py migrate", argv, returncode, tail[-1] if tail else "")
+    migrated.remember(ctx, spec, built)
+
+
+def needless_migrate(ctx: Context, spec: AppSpec, built: BuildRecord | None) -> bool:
+    """Under `auto`, Django's migrate is skipped when it would do nothing: the SQLite
+    databases hold what the last migrate left, and nothing it depends on has changed
+    (serve/migrated.py). `on` migrates at every start."""
+    chosen = migrate_choice(ctx)
+    auto = chosen is None or chosen[0] == "auto"
+    return auto and django_migrates(ctx, spec) and migrated.up_to_date(ctx, spec, built)
 
 
 def shell_argv(ctx: Context, command: str) -> list[str]:
@@ -124,11 +155,29 @@ def check_port(port: int, source: str) -> None:
             raise
 
 
+def standard_library(venv: Path) -> str:
+    """The os.py of the Python the environment was made from: where that Python looks
+    first, from the `home` of pyvenv.cfg (HOME/../lib/pythonX.Y), when it is there;
+    else asked of Python."""
+    config: dict[str, str] = {}
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for line in (venv / "pyvenv.cfg").read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("=")
+            config[key.strip()] = value.strip()
+    version = ".".join((config.get("version_info") or config.get("version", "")).split(".")[:2])
+    if config.get("home") and version:
+        candidate = Path(config["home"]).parent / "lib" / f"python{version}" / "os.py"
+        if candidate.is_file():
+            return str(candidate)
+    python = str(venv / "bin" / "python")
+    return proc.capture([python, "-I", "-c", "import os; print(os.__file__)"]).stdout.strip()
+
+
 def readable_paths(ctx: Context, spec: AppSpec) -> list[tuple[str, Path]]:
     """What a server's processes read once it dropped to its run user (mod_wsgi's
     daemon processes): the app, its environment, its Python."""
     python = ctx.app_root / "bin" / "python"
-    stdlib = proc.capture([str(python), "-I", "-c", "import os; print(os.__file__)"]).stdout.strip()
+    stdlib = standard_library(ctx.app_root)
     paths = [
         ("the app home", spec.app_home),
         ("the app's environment", (ctx.app_root / "lib").resolve()),
@@ -143,16 +192,18 @@ def readable_paths(ctx: Context, spec: AppSpec) -> list[tuple[str, Path]]:
 def prepare(
     src: str | Path | None, server: str | None, port: int | None, run_steps: bool = True
 ) -> tuple[LaunchPlan, dict[str, str]]:
-    ctx, spec = load(src)
+    ctx, spec, built = load_built(src)
     plan = launch.plan(ctx, spec, server, port)
     # Here, not in plan(): `info` must still show the plan.
     launch.check_installed(ctx, spec, plan)
     if run_steps:
         hooks.run(ctx, "deploy", ctx.app_root)
         wanted, why = migrate_policy(ctx, spec)
-        if wanted:
+        if wanted and needless_migrate(ctx, spec, built):
+            output.step("Not migrating: nothing changed since the last migrate")
+        elif wanted:
             output.step(f"Migrating: {why}")
-            migrate(ctx, spec)
+            migrate(ctx, spec, built)
         if plan.port_known:
             check_port(plan.port, plan.port_source)
         SERVERS[plan.server].prepare(ctx, plan)

@@ -40,13 +40,13 @@ def policy(ctx: Context, spec: AppSpec) -> tuple[bool, str]:
 
 
 def release(src: str | Path | None = None) -> None:
-    ctx, spec = pipeline.load(src)
+    ctx, spec, built = pipeline.load_built(src)
     wanted, why = policy(ctx, spec)
     if not wanted:
         output.step(f"Nothing to release: {why}")
         return
     output.step(f"Releasing: {why}")
-    pipeline.migrate(ctx, spec)
+    pipeline.migrate(ctx, spec, built)
 
 
 def setup(src: str | Path | None = None) -> None:

@@ -55,12 +55,30 @@ def can_write(user: str, path: Path) -> bool:
 def may(user: str, test: str, path: Path) -> bool:
     """Ask the system, as that user: `test -r` (-w, -x) follows the real permission
     checks, every parent directory included."""
+    return allowed(user, [(test, path)])[0]
+
+
+# One shell run as the user answers every (test, path) pair: a line each, 1 or 0.
+_ANSWER_ALL = (
+    'while [ $# -gt 1 ]; do if test "$1" "$2"; then echo 1; else echo 0; fi; shift 2; done'
+)
+
+
+def allowed(user: str, checks: list[tuple[str, Path]]) -> list[bool]:
+    """`may` for each (test, path), in one process: a start as root asks several."""
+    if not checks:
+        return []
     entry = pwd.getpwnam(user)
-    return proc.capture(["test", test, str(path)], user=entry.pw_uid, group=entry.pw_gid).ok
+    pairs = [arg for test, path in checks for arg in (test, str(path))]
+    argv = ["sh", "-c", _ANSWER_ALL, "sh", *pairs]
+    answers = proc.capture(argv, user=entry.pw_uid, group=entry.pw_gid).stdout.split()
+    # A shell that could not run (or stopped early) answers no for what it left out.
+    return [i < len(answers) and answers[i] == "1" for i in range(len(checks))]
 
 
 def check_readable(user: str, paths: list[tuple[str, Path]]) -> None:
     """Raise naming the first of (what, path) that `user` cannot read."""
-    for what, path in paths:
-        if not can_read(user, path):
+    readable = allowed(user, [("-r", path) for _, path in paths])
+    for (what, path), ok in zip(paths, readable, strict=True):
+        if not ok:
             raise UnreadableForRunUser(user, path, what)
