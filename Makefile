@@ -14,7 +14,7 @@ $(BIN)/warpdrive: pyproject.toml
 venv: $(BIN)/warpdrive
 
 test: venv  ## run the whole test suite
-	$(BIN)/python -m pytest -ra $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -ra --durations=30 $(PYTEST_ARGS)
 
 # The inner loop: the in-process tier, wherever its tests live; no commands run as
 # processes, no servers, no images (tests/conftest.py marks the tiers).
