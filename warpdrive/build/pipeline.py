@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from warpdrive import __version__, context, detect, output, proc
+from warpdrive import __version__, answers, context, detect, output, proc
 from warpdrive.build import deps, entry, hooks, record
 from warpdrive.build.deps import DependencySource
 from warpdrive.build.deps import installer as installers
@@ -72,9 +72,15 @@ def build_lock(app_root: Path) -> Iterator[None]:
 
 
 def python_identity(python: str) -> str:
-    """Path and full version of an interpreter: a change of either re-installs."""
+    """Path and full version of an interpreter: a change of either re-installs. The
+    version is asked once per interpreter file (warpdrive.answers)."""
     argv = [python, "-I", "-S", "-c", "import sys; print(sys.version.split()[0])"]
-    return f"{os.path.realpath(python)} {proc.capture(argv).stdout.strip()}"
+
+    def ask() -> str | None:
+        result = proc.capture(argv)
+        return result.stdout.strip() if result.ok else None
+
+    return f"{os.path.realpath(python)} {answers.remembered('python version', python, ask) or ''}"
 
 
 def detect_kind(ctx: Context) -> AppSpec:
@@ -147,11 +153,17 @@ def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> Buil
         # The recorded spec holds only while the environment it was read in is kept.
         if not (reuse and recorded):
             spec = detect.detect(dataclasses.replace(ctx, python=venv / "bin" / "python"))
-        with timings.step("entry point"):
-            entry.check(ctx, spec, venv, server)
+        # Before the entry point is imported, which may write into the source.
         fingerprint = record.source_fingerprint(ctx.app_home, skip=collect_root(ctx, spec))
+        unchanged = previous is not None and reuse and previous.source == fingerprint
+        checked = entry.check_key(spec, venv, server)
+        checked_before = previous is not None and previous.entry_checked == checked
+        with timings.step("entry point"):
+            if unchanged and recorded and checked and checked_before:
+                output.step("Source unchanged since the last build: skipping the entry point check")
+            elif not entry.check(ctx, spec, venv, server):
+                checked = None
         with timings.step("collectstatic"):
-            unchanged = previous is not None and reuse and previous.source == fingerprint
             collectstatic(ctx, spec, venv, unchanged)
     except BaseException:
         if not reuse:
@@ -178,6 +190,7 @@ def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> Buil
         tools=Tools(installer.version, inputs.python, inputs.server_package),
         steps=timings.steps,
         seconds=timings.total,
+        entry_checked=checked,
     )
     record.write(app_root, built)
     output.step(f"Build finished in {timings.total:.2f}s ({spec.kind} app, environment {app_root})")
