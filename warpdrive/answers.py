@@ -6,7 +6,8 @@ time starting those programs.
 An answer is kept under the program's resolved path with its file's device, inode,
 size, modification and change times: an upgrade replaces the file and so changes
 them (the change time cannot be set back), and the question is asked again. The
-answers are kept in WARPDRIVE_HOME/tool-answers.json; when that cannot be read or
+answers are kept in tool-answers.json in WARPDRIVE_CACHE_DIR when it is set (the
+cache environments share), else in WARPDRIVE_HOME; when that cannot be read or
 written, the program is simply asked every time.
 """
 
@@ -60,7 +61,8 @@ def remembered(question: str, program: str, ask: Callable[[], str | None]) -> st
     if identity is None:
         return ask()
     real, stamp = identity
-    path = os.path.join(registry.warpdrive_home(), FILE)
+    folder = os.environ.get("WARPDRIVE_CACHE_DIR") or registry.warpdrive_home()
+    path = os.path.join(folder, FILE)
     data = _load(path)
     key = f"{question} {real}"
     kept = data.get(key)
