@@ -32,6 +32,25 @@ def _key(st: os.stat_result) -> str:
     return f"{st.st_dev}-{st.st_ino}-{st.st_size}-{st.st_mtime_ns}"
 
 
+# Folders of translations and package metadata hold no modules: Django alone has some
+# two thousand under locale/, most of the time a walk of site-packages would take.
+NO_MODULES = ("locale",)
+
+
+def _walk(site: str, into_pycache: bool) -> Iterator[tuple[str, list[str]]]:
+    """(folder, file names) of the folders of site-packages that may hold modules
+    (and their __pycache__ with `into_pycache`)."""
+    for folder, dirs, files in os.walk(site):
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in NO_MODULES
+            and not d.endswith(".dist-info")
+            and (into_pycache or d != "__pycache__")
+        ]
+        yield folder, files
+
+
 def _site_packages(venv: Path) -> list[str]:
     return [str(p) for p in venv.glob("lib/python*/site-packages") if p.is_dir()]
 
@@ -39,8 +58,7 @@ def _site_packages(venv: Path) -> list[str]:
 def _sources(venv: Path) -> Iterator[tuple[str, str, os.stat_result]]:
     """(directory, module name, stat) of every hard-linked `.py` file installed."""
     for site in _site_packages(venv):
-        for folder, dirs, files in os.walk(site):
-            dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for folder, files in _walk(site, into_pycache=False):
             for name in files:
                 if name.endswith(".py"):
                     with contextlib.suppress(OSError):
@@ -84,7 +102,7 @@ def keep(venv: Path, cache: Path) -> int:
         return 0
     added = 0
     for site in _site_packages(venv):
-        for folder, _dirs, files in os.walk(site):
+        for folder, files in _walk(site, into_pycache=True):
             if os.path.basename(folder) != "__pycache__":
                 continue
             for name in files:
