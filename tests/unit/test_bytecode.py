@@ -78,3 +78,22 @@ def test_copied_files_and_changed_sources_get_nothing(tmp_path):
     (cached / "__init__.py").write_text("x = 1\n")  # another file now: new size and time
     assert bytecode.restore(environment(tmp_path / "third", cached), cache) == 0
     assert bytecode.restore(first, tmp_path / "no-cache") == 0
+
+
+def test_entries_no_environment_links_go_once_a_build_keeps_some(tmp_path):
+    cached = tmp_path / "uv-cache" / "pkg"
+    cached.mkdir(parents=True)
+    (cached / "__init__.py").write_text("")
+    cache = tmp_path / "cache"
+    first = environment(tmp_path / "first", cached)
+    run(first, "import pkg")
+    bytecode.keep(first, cache)
+    stale = cache / bytecode.STORE / "1-2-3-4.cpython-311.pyc"  # as from another machine
+    stale.write_bytes(b"")
+    # A build that keeps nothing (pip copies its files) removes nothing.
+    copied = environment(tmp_path / "copied", cached, link=False)
+    assert bytecode.keep(copied, cache) == 0
+    assert stale.exists()
+    assert bytecode.keep(first, cache) == 0
+    assert not stale.exists()
+    assert len(list((cache / bytecode.STORE).iterdir())) == 1

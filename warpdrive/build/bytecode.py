@@ -91,16 +91,18 @@ def restore(venv: Path, cache: Path) -> int:
 
 def keep(venv: Path, cache: Path) -> int:
     """Link the `.pyc` files the build's imports wrote (of hard-linked sources) into the
-    store; how many were new."""
+    store; how many were new. Entries that no environment links any more (a store
+    restored from elsewhere, an environment deleted) go, once this build kept some."""
     store = cache / STORE
     try:
         store.mkdir(parents=True, exist_ok=True)
-        if len(os.listdir(store)) > MOST:
-            for entry in os.listdir(store):
+        entries = os.listdir(store)
+        if len(entries) > MOST:
+            for entry in entries:
                 os.unlink(store / entry)
     except OSError:
         return 0
-    added = 0
+    added, used = 0, set()
     for site in _site_packages(venv):
         for folder, files in _walk(site, into_pycache=True):
             if os.path.basename(folder) != "__pycache__":
@@ -109,10 +111,17 @@ def keep(venv: Path, cache: Path) -> int:
                 module, _, rest = name.partition(".")
                 pyc = os.path.join(folder, name)
                 with contextlib.suppress(OSError):
-                    if not rest.endswith(".pyc") or os.stat(pyc).st_nlink > 1:
-                        continue  # not bytecode, or linked from the store already
                     st = os.stat(os.path.join(os.path.dirname(folder), module + ".py"))
-                    if st.st_nlink > 1:
-                        os.link(pyc, store / f"{_key(st)}.{rest}")
+                    if not rest.endswith(".pyc") or st.st_nlink < 2:
+                        continue
+                    entry = f"{_key(st)}.{rest}"
+                    used.add(entry)
+                    if os.stat(pyc).st_nlink < 2:  # not linked from the store yet
+                        os.link(pyc, store / entry)
                         added += 1
+    if used:
+        for entry in set(entries) - used:
+            with contextlib.suppress(OSError):
+                if os.stat(store / entry).st_nlink < 2:
+                    os.unlink(store / entry)
     return added
