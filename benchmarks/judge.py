@@ -148,16 +148,16 @@ def throughput_target(results: Results) -> None:
 def targets(results: Results, servers: tuple[str, ...]) -> None:
     target = results.target
     at_most(results, "activate", "activate an existing env", "activate.existing.ours", 0.05)
-    at_most(results, "noop", "no-op rebuild", "build.noop.ours", 0.25)
+    at_most(results, "noop", "no-op rebuild", "build.noop.ours", 0.12)
 
-    goal = "≤ 40% of the original's"
+    goal = "≤ 30% of the original's"
     ours, original = median(results, "build.cold.uv"), median(results, "build.cold.original")
     if ours is None or original is None:
         target("cold", "cold build", goal, "not measured", None)
     else:
         share = ours / original
         text = f"{share:.0%} ({ours:.1f} s against {original:.1f} s)"
-        target("cold", "cold build", goal, text, share <= 0.40)
+        target("cold", "cold build", goal, text, share <= 0.30)
 
     throughput_target(results)
     asgi_target(results)

@@ -2,17 +2,23 @@
 whose output people watch (streamed, indented, under the step line), `run_passthrough`
 for output shown as it comes, `capture` for a question asked of a tool (its output
 kept, nothing printed). Only `warpdrive shell`, which hands the terminal to a shell,
-and `exec` (which replaces warpdrive) start processes otherwise."""
+and `exec` (which replaces warpdrive) start processes otherwise. During a build, some
+scripts of the app's Python are answered by forking one process of it instead
+(warpdrive/forking.py), with the same arguments, streams and exit status."""
 
 from __future__ import annotations
 
 import collections
 import os
 import re
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
+
+from warpdrive import forking
 
 TAIL_LINES = 200
 # pip writes "ERROR: ..."; uv writes "error: ..." (or a multiplication sign on a
@@ -63,6 +69,22 @@ def capture(
 ) -> Captured:
     """Run `argv` and keep its output. A program that cannot be started answers
     like a shell does (127 and the reason), so callers need one failure path."""
+    runner = forking.runner_for(argv) if user is None else None
+    if runner is not None:
+        import tempfile
+
+        with (
+            open(os.devnull, "rb") as null,
+            tempfile.TemporaryFile() as out,
+            tempfile.TemporaryFile() as err,
+        ):
+            pid = runner.start(argv, env, cwd, [null.fileno(), out.fileno(), err.fileno()])
+            if pid is not None:
+                code = runner.wait(pid, timeout)
+                out.seek(0)
+                err.seek(0)
+                text = [f.read().decode(errors="replace") for f in (out, err)]
+                return Captured(code, *text)
     try:
         result = subprocess.run(
             argv,
@@ -91,6 +113,15 @@ def run_passthrough(
     """Run `argv` with its output, as it comes, on our stderr (a tool's own progress,
     an app's traceback); the exit status. Past `timeout` it is killed: 124, as
     timeout(1) says."""
+    runner = forking.runner_for(argv)
+    if runner is not None:
+        sys.stderr.flush()
+        pid = runner.start(argv, env, cwd, [0, sys.stderr.fileno(), 2])
+        if pid is not None:
+            try:
+                return runner.wait(pid, timeout)
+            except subprocess.TimeoutExpired:
+                return 124
     try:
         return subprocess.run(
             argv, env=env, cwd=cwd, stdout=sys.stderr, timeout=timeout, check=False
@@ -108,6 +139,20 @@ def run_streamed(
     """Run `argv`, copying its stdout and stderr line by line to our stderr, indented.
     Returns the exit status and the last lines of output (for error summaries)."""
     tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+    runner = forking.runner_for(argv)
+    if runner is not None:
+        read, write = os.pipe()
+        with open(os.devnull, "rb") as null:
+            pid = runner.start(argv, env, cwd, [null.fileno(), write, write])
+        os.close(write)
+        with open(read, "rb") as output:
+            if pid is not None:
+                try:
+                    _copy_lines(output, tail)
+                except BaseException:
+                    runner.stop(pid, signal.SIGTERM)
+                    raise
+                return runner.wait(pid), list(tail)
     try:
         proc = subprocess.Popen(
             argv,
@@ -124,11 +169,7 @@ def run_streamed(
         return proc.wait(), []
     try:
         with pipe:
-            for raw in pipe:
-                line = raw.decode("utf-8", "replace").rstrip("\r\n")
-                tail.append(line)
-                sys.stderr.write("       " + line + "\n")
-                sys.stderr.flush()
+            _copy_lines(pipe, tail)
     except BaseException:
         # Interrupted (Ctrl-C to warpdrive alone, say): stop the child before the
         # caller deletes what it was writing to, rather than leave it running orphaned.
@@ -140,6 +181,15 @@ def run_streamed(
             proc.wait()
         raise
     return proc.wait(), list(tail)
+
+
+def _copy_lines(pipe: IO[bytes], tail: collections.deque[str]) -> None:
+    """A child's output to our stderr, indented, as it comes; its last lines into `tail`."""
+    for raw in pipe:
+        line = raw.decode("utf-8", "replace").rstrip("\r\n")
+        tail.append(line)
+        sys.stderr.write("       " + line + "\n")
+        sys.stderr.flush()
 
 
 def summarise(lines: list[str], returncode: int) -> str:

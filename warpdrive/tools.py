@@ -10,7 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from warpdrive import proc
+from warpdrive import answers, proc
 
 
 def find_uv() -> str | None:
@@ -27,9 +27,14 @@ def find_uv() -> str | None:
 
 @functools.cache
 def uv_version(uv: str) -> str | None:
-    """`uv --version` (`uv 0.13.9 (...)`), or None when that does not work."""
-    result = proc.capture([uv, "--version"])
-    return result.stdout.strip() if result.ok else None
+    """`uv --version` (`uv 0.13.9 (...)`), or None when that does not work; asked once
+    per uv binary (warpdrive.answers)."""
+
+    def ask() -> str | None:
+        result = proc.capture([uv, "--version"])
+        return result.stdout.strip() if result.ok else None
+
+    return answers.remembered("uv --version", uv, ask)
 
 
 # uv 0.11 renamed UV_NATIVE_TLS to UV_SYSTEM_CERTS and warns about the old name.

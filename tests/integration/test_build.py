@@ -375,7 +375,8 @@ def test_no_op_rebuild_skips_installation(run_wd, app_dir, wd_home):
     lines = steps(again.stderr)
     assert "Dependencies unchanged since the last build: skipping installation" in lines
     assert "Source unchanged since the last build: skipping collectstatic" in lines
-    assert not any(line.startswith("Installing") for line in lines)
+    assert "Source unchanged since the last build: skipping the entry point check" in lines
+    assert not any(line.startswith(("Installing", "Checking")) for line in lines)
     assert os.readlink(root / "bin") == generation
     record = json.loads((root / "warpdrive-build.json").read_text())
     assert record["installed"] is False

@@ -146,3 +146,21 @@ def test_json_commands_print_their_errors_as_json(run_wd, tmp_path):
 
 def test_a_json_command_in_a_deleted_directory(env, tmp_path):
     assert_json_error(in_deleted_directory(env, tmp_path, "info", "--json"), 2, "source.cwd-gone")
+
+
+def test_build_answers_alike_without_click(env, tmp_path, wd_home):
+    """`warpdrive build [DIRECTORY]` runs without click (warpdrive/cli/entry.py); its
+    failures read as the full command line's (`python -m warpdrive`) do."""
+    from tests.support.cli import WARPDRIVE, run_command
+
+    # The interpreter the console script runs under: warpdrive names it in its output.
+    python = Path(WARPDRIVE).read_text().splitlines()[0].removeprefix("#!").strip()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for args, cwd in ((["build", str(empty)], tmp_path), (["build"], empty)):
+        quick = run_warpdrive(*args, env=env, cwd=cwd)
+        full = run_command([python, "-m", "warpdrive", *args], env, cwd)
+        assert quick.returncode == full.returncode == 2, quick.stderr
+        assert (quick.stdout, quick.stderr) == (full.stdout, full.stderr)
+        assert "error: no application found in" in quick.stderr
+    assert list(wd_home.glob("warpdrive+*")) == []

@@ -117,3 +117,34 @@ def test_an_asgi_app_named_as_wsgi_is_one_line(apps):
         result.stderr
     )
     assert "Build finished" not in result.stderr
+
+
+def test_an_unchanged_rebuild_skips_the_check_and_an_edit_brings_it_back(apps):
+    src = apps.app("entry_broken", "entry_checked_once")
+    set_app_module(src, "broken:application")
+    first = apps.run("build", "--server", "gunicorn", cwd=src)
+    assert first.returncode == 0, first.stderr
+    assert "-----> Checking the entry point broken:application" in first.stderr
+    again = apps.run("build", "--server", "gunicorn", cwd=src)
+    assert again.returncode == 0, again.stderr
+    assert "Checking the entry point" not in again.stderr
+    assert (
+        "-----> Source unchanged since the last build: skipping the entry point check"
+        in again.stderr
+    )
+    # The module is no file detection reads: the source fingerprint alone sees the edit.
+    module = src / "broken.py"
+    module.write_text(module.read_text().replace("def application(", "def renamed("))
+    edited = apps.run("build", "--server", "gunicorn", cwd=src)
+    assert edited.returncode == 2, edited.stderr
+    assert error_lines(edited.stderr)[0].startswith("error: entry point broken:application")
+
+
+def test_an_import_that_only_warned_is_checked_again(apps):
+    src = apps.app("entry_broken", "entry_warned_twice")
+    set_app_module(src, "needs_database:application")
+    for _ in range(2):
+        result = apps.run("build", "--server", "gunicorn", cwd=src)
+        assert result.returncode == 0, result.stderr
+        assert "-----> Checking the entry point needs_database:application" in result.stderr
+        assert "RuntimeError: no database" in result.stderr

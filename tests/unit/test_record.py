@@ -168,6 +168,7 @@ def test_record_json_shape():
         "tools",
         "steps",
         "seconds",
+        "entry_checked",
     ]
     assert list(data["inputs"]) == [
         "dependencies",

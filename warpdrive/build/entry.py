@@ -43,11 +43,21 @@ def probe(ctx: Context, spec: AppSpec, venv: Path) -> dict[str, str]:
         return found
 
 
-def check(ctx: Context, spec: AppSpec, venv: Path, server: str | None) -> None:
-    """Raise the one error that says what is wrong with the entry point; warn when
-    importing it failed for what may be the build's environment (no database)."""
+def check_key(spec: AppSpec, venv: Path, server: str | None) -> str | None:
+    """What a check's verdict depends on besides the source: the entry point, its
+    interface, the server and the environment (generation) it was imported in. None for
+    an app whose entry point is not checked."""
     if spec.kind not in CHECKED_KINDS or not spec.module or not spec.callable:
-        return
+        return None
+    return json.dumps([spec.target, spec.interface, str(spec.app_home), server, venv.name])
+
+
+def check(ctx: Context, spec: AppSpec, venv: Path, server: str | None) -> bool:
+    """Raise the one error that says what is wrong with the entry point; warn when
+    importing it failed for what may be the build's environment (no database). True
+    when the check ran and passed."""
+    if spec.kind not in CHECKED_KINDS or not spec.module or not spec.callable:
+        return False
     target, source = spec.target, spec.detected_by or "detected"
     output.step(f"Checking the entry point {target}")
     found = probe(ctx, spec, venv)
@@ -67,7 +77,8 @@ def check(ctx: Context, spec: AppSpec, venv: Path, server: str | None) -> None:
             f"importing the entry point {target} failed at build ({detail}); "
             "if the app needs something only there at run time (a database), it may still start"
         )
-        return
+        return False
     shape = found.get("shape", "wsgi")
     if shape != spec.interface and server:
         raise InterfaceMismatch(target, source, shape.upper(), server, spec.interface)
+    return True

@@ -16,8 +16,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from warpdrive import __version__, context, detect, output, proc
-from warpdrive.build import deps, entry, hooks, record
+from warpdrive import __version__, answers, context, detect, forking, output, proc
+from warpdrive.build import bytecode, deps, entry, hooks, record
 from warpdrive.build.deps import DependencySource
 from warpdrive.build.deps import installer as installers
 from warpdrive.build.deps.installer import Installer
@@ -30,6 +30,7 @@ from warpdrive.build.record import (
     Tools,
 )
 from warpdrive.context import Context
+from warpdrive.detect import django as django_detector
 from warpdrive.detect.spec import AppSpec
 from warpdrive.env import generations, lifecycle
 from warpdrive.env.registry import EnvRecord
@@ -72,9 +73,15 @@ def build_lock(app_root: Path) -> Iterator[None]:
 
 
 def python_identity(python: str) -> str:
-    """Path and full version of an interpreter: a change of either re-installs."""
+    """Path and full version of an interpreter: a change of either re-installs. The
+    version is asked once per interpreter file (warpdrive.answers)."""
     argv = [python, "-I", "-S", "-c", "import sys; print(sys.version.split()[0])"]
-    return f"{os.path.realpath(python)} {proc.capture(argv).stdout.strip()}"
+
+    def ask() -> str | None:
+        result = proc.capture(argv)
+        return result.stdout.strip() if result.ok else None
+
+    return f"{os.path.realpath(python)} {answers.remembered('python version', python, ask) or ''}"
 
 
 def detect_kind(ctx: Context) -> AppSpec:
@@ -137,6 +144,7 @@ def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> Buil
     else:
         with timings.step("install"):
             venv = new_environment(ctx, python, installer, source, server, previous, inputs)
+            bytecode.restore(venv, generations.cache_root(app_root))
         # pip's version is the new environment's own, so the next build compares alike.
         installer = installers.choose(app_root, venv)
         inputs.installer = installer.version
@@ -144,21 +152,31 @@ def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> Buil
     try:
         with timings.step("build hook"):
             hooks.run(ctx, "build", venv)
-        # The recorded spec holds only while the environment it was read in is kept.
-        if not (reuse and recorded):
-            spec = detect.detect(dataclasses.replace(ctx, python=venv / "bin" / "python"))
-        with timings.step("entry point"):
-            entry.check(ctx, spec, venv, server)
-        fingerprint = record.source_fingerprint(ctx.app_home, skip=collect_root(ctx, spec))
-        with timings.step("collectstatic"):
+        with app_scripts(ctx, spec, venv):
+            # The recorded spec holds only while the environment it was read in is kept.
+            if not (reuse and recorded):
+                spec = detect.detect(dataclasses.replace(ctx, python=venv / "bin" / "python"))
+            # Before the entry point is imported, which may write into the source.
+            fingerprint = record.source_fingerprint(ctx.app_home, skip=collect_root(ctx, spec))
             unchanged = previous is not None and reuse and previous.source == fingerprint
-            collectstatic(ctx, spec, venv, unchanged)
+            checked = entry.check_key(spec, venv, server)
+            checked_before = previous is not None and previous.entry_checked == checked
+            with timings.step("entry point"):
+                if unchanged and recorded and checked and checked_before:
+                    output.step(
+                        "Source unchanged since the last build: skipping the entry point check"
+                    )
+                elif not entry.check(ctx, spec, venv, server):
+                    checked = None
+            with timings.step("collectstatic"):
+                collectstatic(ctx, spec, venv, unchanged)
     except BaseException:
         if not reuse:
             shutil.rmtree(venv, ignore_errors=True)
         raise
 
     if not reuse:
+        bytecode.keep(venv, generations.cache_root(app_root))
         generations.link_generation(app_root, venv)
         if previous is None:
             generations.drop_previous(app_root)
@@ -178,10 +196,32 @@ def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> Buil
         tools=Tools(installer.version, inputs.python, inputs.server_package),
         steps=timings.steps,
         seconds=timings.total,
+        entry_checked=checked,
     )
     record.write(app_root, built)
     output.step(f"Build finished in {timings.total:.2f}s ({spec.kind} app, environment {app_root})")
     return built
+
+
+# Imported once by the process that runs a Django app's build scripts: what the
+# settings probe, the entry point probe and collectstatic all import.
+DJANGO_PRELOAD = [
+    "django.core.handlers.wsgi",
+    "django.core.handlers.asgi",
+    "django.core.management",
+]
+
+
+def app_scripts(ctx: Context, spec: AppSpec, venv: Path) -> contextlib.AbstractContextManager[None]:
+    """For a Django app, the settings probe, the entry point check and collectstatic
+    run from one process of the environment's Python (warpdrive/forking.py), which
+    imports Django once for the three."""
+    if spec.kind != "django":
+        return contextlib.nullcontext()
+    scripts = [django_detector.PROBE, entry.PROBE, COLLECTSTATIC]
+    env = proc.with_venv(ctx.environ, venv)
+    python = venv / "bin" / "python"
+    return forking.forking_python(python, scripts, DJANGO_PRELOAD, env, ctx.app_home)
 
 
 def dependency_inputs(ctx: Context, source: DependencySource | None) -> DependencyInputs | None:

@@ -122,6 +122,9 @@ class BuildRecord:
     tools: Tools
     steps: list[StepTime] = field(default_factory=list)
     seconds: float = 0.0
+    # What the entry point check passed for (entry.check_key), None when it did not
+    # run or only warned: an unchanged build need not import the app again.
+    entry_checked: str | None = None
     # Read from a record whose Django facts predate some read now: detect again.
     # Not written: a record written now is current.
     stale_spec: bool = field(default=False, compare=False)
@@ -148,6 +151,7 @@ class BuildRecord:
             },
             "steps": [{"step": s.step, "seconds": s.seconds} for s in self.steps],
             "seconds": self.seconds,
+            "entry_checked": self.entry_checked,
         }
 
     @classmethod
@@ -168,6 +172,7 @@ class BuildRecord:
             Tools(data["tools"]["installer"], data["tools"]["python"], data["tools"]["server"]),
             [StepTime(s["step"], s["seconds"]) for s in data.get("steps", [])],
             data.get("seconds", 0.0),
+            data.get("entry_checked"),
             stale_spec=not _is_current(data),
         )
 

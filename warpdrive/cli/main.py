@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 
 import click
 
 from warpdrive import __version__, output
-from warpdrive.env import registry
-from warpdrive.errors import WarpdriveError
+from warpdrive.cli import failures
 
 # Command name -> the module under warpdrive.cli that defines it. Only the module of
 # the command being run is imported: start-up time is most of what `activate` and a
@@ -41,23 +39,6 @@ Examples:
   eval "$(warpdrive activate myapp)"   create and enter the app's environment
   warpdrive info                       show what warpdrive detected and would run
 """
-
-
-def log_unexpected(exc: BaseException) -> str:
-    """Write the traceback of an unexpected error to a log file; return its path."""
-    import datetime  # here, not at the top: every command's start-up pays for imports
-    import traceback
-
-    log_dir = registry.warpdrive_home() / "logs"
-    try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        path = log_dir / "warpdrive.log"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {datetime.datetime.now().isoformat()} {' '.join(sys.argv)}\n")
-            fh.write("".join(traceback.format_exception(exc)))
-        return str(path)
-    except OSError:
-        return "(no log: WARPDRIVE_HOME is not writable)"
 
 
 def remember_json(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
@@ -93,42 +74,19 @@ class WarpdriveGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            try:
-                return super().invoke(ctx)
-            except FileNotFoundError:
-                # Every relative path, the current directory's own included, fails once
-                # that directory is deleted: say that rather than report a bug.
-                registry.current_directory()
-                raise
-        except WarpdriveError as exc:
-            if ctx.obj and ctx.obj.get("json"):
-                import json
-
-                click.echo(json.dumps({"error": exc.to_json()}, indent=2))
-            output.error(exc.message, exc.hint)
-            ctx.exit(exc.exit_status)
+            status = failures.guarded(
+                lambda: super(WarpdriveGroup, self).invoke(ctx),
+                lambda: ctx.obj,
+                (click.UsageError, click.exceptions.Exit, click.ClickException, click.Abort),
+            )
         except click.UsageError as exc:
             # A command-line mistake, in warpdrive's own two lines rather than click's
             # usage block: what was wrong, and where the right form is.
             where = exc.ctx.command_path if exc.ctx else "warpdrive"
             output.error(exc.format_message(), f"see `{where} --help`")
             ctx.exit(2)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except KeyboardInterrupt:
-            output.error("interrupted")
-            ctx.exit(130)
-        except Exception as exc:
-            if ctx.obj and ctx.obj.get("verbose"):
-                import traceback
-
-                traceback.print_exc()
-            log = log_unexpected(exc)
-            output.error(
-                f"unexpected {type(exc).__name__}: {exc}",
-                f"this is a bug in warpdrive; the traceback is in {log} (or use -v)",
-            )
-            ctx.exit(1)
+        if status is not None:
+            ctx.exit(status)
 
 
 @click.group(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from warpdrive import proc
+from warpdrive import answers, proc
 
 APXS_NAMES = ("apxs", "apxs2")
 # What `apt-get install` needs on Debian for each missing part.
@@ -52,9 +52,15 @@ def find_apxs(environ: dict[str, str]) -> str | None:
 @cache
 def query_apxs(apxs: str) -> Layout | None:
     """One apxs run (a Perl script) per process: it prints the values `;;`-separated."""
-    result = proc.capture([apxs, "-q", "SBINDIR", "BINDIR", "PROGNAME"])
-    values = result.stdout.strip().split(";;")
-    if not result.ok or len(values) != 3 or not values[2]:
+    question = [apxs, "-q", "SBINDIR", "BINDIR", "PROGNAME"]
+
+    def ask() -> str | None:
+        result = proc.capture(question)
+        return result.stdout.strip() if result.ok else None
+
+    # Asked once per apxs file (warpdrive.answers): a Perl script that runs four others.
+    values = (answers.remembered(" ".join(question[1:]), apxs, ask) or "").split(";;")
+    if len(values) != 3 or not values[2]:
         return None
     return Layout(*values)
 
