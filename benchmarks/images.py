@@ -17,7 +17,7 @@ from benchmarks.context import Bench
 from benchmarks.ours import ROOT, WARPDRIVE, copy_example
 from benchmarks.procs import BenchError, run
 
-BASE_IMAGE = "warpdrive-test-base:bookworm"
+BASE_IMAGE = "warpdrive-test-base:bookworm-slim"
 BUILDER = "wdbench-python-3.11"
 RUNTIME = BUILDER + "-runtime"
 APP = "wdbench-django"  # incremental builds, each on the previous one
