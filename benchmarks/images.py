@@ -1,5 +1,6 @@
 """Images: `warpdrive s2i` incremental against clean after a source-only change, and the
-sizes of the builder image, the runtime image and the Django example's app images.
+sizes of the builder image, the runtime image, the Django example's app images and the
+WSGI example's two-stage image.
 
 The builder is built from this checkout on the local Debian base image the test suite
 uses (made with builders/make-base-image.sh when missing), under its own name, so a
@@ -17,12 +18,13 @@ from benchmarks.context import Bench
 from benchmarks.ours import ROOT, WARPDRIVE, copy_example
 from benchmarks.procs import BenchError, run
 
-BASE_IMAGE = "warpdrive-test-base:bookworm"
+BASE_IMAGE = "warpdrive-test-base:bookworm-slim"
 BUILDER = "wdbench-python-3.11"
 RUNTIME = BUILDER + "-runtime"
 APP = "wdbench-django"  # incremental builds, each on the previous one
 CLEAN = "wdbench-django-clean"  # --no-incremental
 TWO_STAGE = "wdbench-django-two-stage"  # --runtime-image
+TWO_STAGE_WSGI = "wdbench-wsgi-two-stage"  # the WSGI example, --runtime-image
 MB = 1_000_000
 
 
@@ -36,6 +38,11 @@ def figures(bench: Bench) -> list[tuple[str, str, str]]:
         ("size.app", "image size, Django app image (clean s2i)", "MB"),
         ("size.app-incremental", "image size, Django app image (incremental s2i)", "MB"),
         ("size.app-two-stage", "image size, Django app image (two-stage, --runtime-image)", "MB"),
+        (
+            "size.app-two-stage-wsgi",
+            "image size, WSGI app image (two-stage, --runtime-image)",
+            "MB",
+        ),
     ]
 
 
@@ -127,9 +134,15 @@ def measure(bench: Bench, client) -> None:
             reason = f"failed: {text}"
         results.skip("s2i.two-stage", "", reason)
         results.skip("size.app-two-stage", "", reason, "MB")
+        results.skip("size.app-two-stage-wsgi", "", reason, "MB")
         return
     fig["s2i.two-stage"].values.append(took)
     fig["size.app-two-stage"].values.append(size(client, TWO_STAGE))
+
+    bench.step("s2i of the WSGI example with --runtime-image (two-stage)")
+    wsgi = S2I(bench, client, copy_example("wsgi", bench.work / "s2i-src" / "wsgi"))
+    wsgi.build(TWO_STAGE_WSGI, "--runtime-image", RUNTIME)
+    fig["size.app-two-stage-wsgi"].values.append(size(client, TWO_STAGE_WSGI))
 
 
 def run_all(bench: Bench) -> None:

@@ -97,6 +97,12 @@ def at_most(results: Results, id: str, title: str, figure: str, limit: float) ->
     results.target(id, title, f"≤ {limit} s", text, None if value is None else value <= limit)
 
 
+def size_at_most(results: Results, id: str, title: str, figure: str, limit: float) -> None:
+    value = median(results, figure)
+    text = "not measured" if value is None else f"{value:.0f} MB"
+    results.target(id, title, f"≤ {limit:g} MB", text, None if value is None else value <= limit)
+
+
 def socket_errors(figure: Figure) -> int:
     return sum(sum(run["socket_errors"].values()) for run in figure.extra["runs"])
 
@@ -172,6 +178,12 @@ def targets(results: Results, servers: tuple[str, ...]) -> None:
         slowest = max(stops, key=stops.get)
         text = f"{stops[slowest]:.2f} s ({slowest})"
         target("stop", title, "≤ 2 s", text, stops[slowest] <= 2)
+
+    size_at_most(results, "size-builder", "builder image size", "size.builder", 1000)
+    title = "app image size, Django example, two-stage"
+    size_at_most(results, "size-two-stage-django", title, "size.app-two-stage", 250)
+    title = "app image size, WSGI example, two-stage"
+    size_at_most(results, "size-two-stage-wsgi", title, "size.app-two-stage-wsgi", 200)
 
 
 def judge(results: Results, auto: str, servers: tuple[str, ...]) -> list[dict]:

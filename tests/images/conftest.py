@@ -35,7 +35,7 @@ def engine():
 
 
 def base_image(engine, python: str) -> str:
-    name = f"warpdrive-test-base:{SUITES[python]}"
+    name = f"warpdrive-test-base:{SUITES[python]}-slim"
     try:
         engine.images.get(name)
     except Exception:

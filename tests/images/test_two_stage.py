@@ -87,7 +87,7 @@ def test_runtime_image_that_names_nothing_to_copy(engine, builders, tmp_path):
         "--builder",
         builders["3.11"],
         "--runtime-image",
-        "warpdrive-test-base:bookworm",
+        "warpdrive-test-base:bookworm-slim",
     )
     assert result.returncode == 2
     assert "does not say what to copy from the builder" in result.stderr

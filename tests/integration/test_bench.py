@@ -45,6 +45,7 @@ QUICK_FIGURES = [
 # Left to the full run.
 FULL_ONLY = ["build.cold.original", "start.original", "s2i.incremental", "size.app"]
 TARGETS = {"activate", "noop", "cold", "rps", "rps-asgi", "stop"}
+TARGETS |= {"size-builder", "size-two-stage-django", "size-two-stage-wsgi"}
 
 
 @pytest.fixture
