@@ -139,10 +139,20 @@ def lock(work: Path):
     return handle
 
 
+PART_MODULES = (builds, serving, throughput, asgi, images)
+
+
 def rejudge(path: Path) -> int:
-    """Comparisons, targets and Markdown again from the figures of a results.json."""
+    """Comparisons, targets and Markdown again from the figures of a results.json. A
+    figure this harness has and the file lacks (the run was made before it existed) is
+    listed as not measured, saying so."""
     data = json.loads(path.read_text(encoding="utf-8"))
     results = Results.from_dict(data)
+    plan = QUICK if data["mode"] == "quick" else FULL
+    shape = Bench(plan, Path(), Path(), Ours(Path(), "", {}, Path()), None, "")
+    for module in PART_MODULES:
+        missing = [f for f in module.figures(shape) if f[0] not in results.figures]
+        results.skip_unmeasured(missing, "not measured: the run predates this figure")
     settings = data["settings"]
     versus = judge.judge(results, settings["auto_server"], tuple(settings["plan"]["servers"]))
     data.update(results.as_dict(), versus_original=versus)
