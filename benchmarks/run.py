@@ -152,7 +152,7 @@ def rejudge(path: Path) -> int:
     shape = Bench(plan, Path(), Path(), Ours(Path(), "", {}, Path()), None, "")
     for module in PART_MODULES:
         missing = [f for f in module.figures(shape) if f[0] not in results.figures]
-        results.skip_unmeasured(missing, "not measured: the run predates this figure")
+        results.skip_unmeasured(missing, "the run predates this figure")
     settings = data["settings"]
     versus = judge.judge(results, settings["auto_server"], tuple(settings["plan"]["servers"]))
     data.update(results.as_dict(), versus_original=versus)
