@@ -44,6 +44,7 @@ def test_every_command_is_expected():
         "ready",
         "release",
         "s2i",
+        "sbom",
         "setup",
         "shell",
         "start",
