@@ -15,6 +15,10 @@ from benchmarks.ours import Ours
 from benchmarks.results import Results
 
 SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
+# Measured at auto settings against hand-tuned ones (tuning.py).
+WSGI_SERVERS = (*SERVERS, "granian")
+ASGI_SERVERS = ("uvicorn", "gunicorn", "granian")
+Pairs = tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -28,14 +32,17 @@ class Plan:
     idle_seconds: float  # between the first 200 and SIGTERM
     load: LoadSettings  # the counted throughput runs
     load_runs: int
-    grid: tuple[tuple[int, int], ...]  # (processes, threads) tried for the hand-tuned figure
+    wsgi_grids: dict[str, Pairs]  # per WSGI server, the (processes, threads) hand-tuned
+    asgi_grids: dict[str, tuple[int, ...]]  # per ASGI server, the worker processes
     grid_seconds: int
     candidates: int  # the grid's fastest pairs measured again beside auto
-    asgi_grid: tuple[int, ...]  # worker processes tried per ASGI server, hand-tuned
     original: bool  # measure warpdrive 0.34.0
     images: bool  # builder, s2i and image sizes (needs a Docker engine)
     s2i_runs: int
 
+
+# The (processes, threads) pairs tried for a server that runs both.
+THREADED = tuple((p, t) for p in (1, 2, 4) for t in (1, 2, 5))
 
 FULL = Plan(
     name="full",
@@ -45,12 +52,18 @@ FULL = Plan(
     start_runs=3,
     servers=SERVERS,
     idle_seconds=2,
-    load=LoadSettings(seconds=10),
+    load=LoadSettings(seconds=6),
     load_runs=3,
-    grid=tuple((p, t) for p in (1, 2, 4) for t in (2, 5, 10)),
-    grid_seconds=4,
+    wsgi_grids={
+        "mod_wsgi": THREADED,
+        "gunicorn": THREADED,
+        "waitress": tuple((1, t) for t in (2, 4, 8, 16)),
+        "uwsgi": THREADED,
+        "granian": THREADED,
+    },
+    asgi_grids=dict.fromkeys(ASGI_SERVERS, (1, 2, 4)),
+    grid_seconds=3,
     candidates=2,
-    asgi_grid=(1, 2, 4),
     original=True,
     images=True,
     s2i_runs=3,
@@ -66,10 +79,10 @@ QUICK = Plan(
     idle_seconds=1,
     load=LoadSettings(seconds=2, warmup_seconds=1),
     load_runs=1,
-    grid=((1, 5), (2, 10)),
+    wsgi_grids=dict.fromkeys(WSGI_SERVERS, ((1, 2),)),
+    asgi_grids=dict.fromkeys(ASGI_SERVERS, (1,)),
     grid_seconds=2,
     candidates=1,
-    asgi_grid=(2,),
     original=False,
     images=False,
     s2i_runs=0,

@@ -11,7 +11,9 @@ removed."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from benchmarks.context import Bench
@@ -25,6 +27,8 @@ APP = "wdbench-django"  # incremental builds, each on the previous one
 CLEAN = "wdbench-django-clean"  # --no-incremental
 TWO_STAGE = "wdbench-django-two-stage"  # --runtime-image
 TWO_STAGE_WSGI = "wdbench-wsgi-two-stage"  # the WSGI example, --runtime-image
+STANDARD = "wdbench-django-standard"  # the standard s2i tool, --incremental
+STANDARD_CLEAN = "wdbench-django-standard-clean"  # the standard s2i tool, clean
 MB = 1_000_000
 
 
@@ -33,6 +37,12 @@ def figures(bench: Bench) -> list[tuple[str, str, str]]:
         ("s2i.incremental", "warpdrive s2i after a source-only change, incremental", "s"),
         ("s2i.clean", "warpdrive s2i after a source-only change, clean (--no-incremental)", "s"),
         ("s2i.two-stage", "warpdrive s2i --runtime-image (two-stage), one build", "s"),
+        (
+            "s2i.incremental.standard",
+            "standard s2i build --incremental after a source-only change",
+            "s",
+        ),
+        ("s2i.clean.standard", "standard s2i build after a source-only change, clean", "s"),
         ("size.builder", f"image size, builder ({BUILDER})", "MB"),
         ("size.runtime", f"image size, runtime ({RUNTIME})", "MB"),
         ("size.app", "image size, Django app image (clean s2i)", "MB"),
@@ -90,6 +100,61 @@ class S2I:
         views.write_text(views.read_text() + f"# benchmark change {n}\n")
 
 
+def standard_tool() -> Path | None:
+    """The standard s2i binary that .ci/run builds (WARPDRIVE_TEST_S2I names another)."""
+    path = Path(os.environ.get("WARPDRIVE_TEST_S2I") or ROOT / ".cache" / "s2i")
+    return path if os.access(path, os.X_OK) else None
+
+
+class StandardS2I(S2I):
+    """`s2i build SRC BUILDER IMAGE` with local images only and host networking, as the
+    image tests run it; the engine's API version given, as its client needs."""
+
+    def __init__(self, bench: Bench, client, src: Path, tool: Path) -> None:
+        super().__init__(bench, client, src)
+        version = subprocess.run(
+            ["docker", "version", "--format", "{{.Server.APIVersion}}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        self.tool, self.environ = tool, {**bench.ours.environ, "DOCKER_API_VERSION": version}
+
+    def build(self, image: str, *args: str) -> float:
+        before = image_id(self.client, image)
+        argv = [str(self.tool), "build", str(self.src), BUILDER, image]
+        argv += ["--pull-policy", "never", "--network", "host", *args]
+        took = run(argv, self.environ, self.bench.logs / f"s2i-{image}.log")
+        if before and before != image_id(self.client, image):
+            with contextlib.suppress(Exception):
+                self.client.images.remove(before)
+        return took
+
+
+def measure_standard(bench: Bench, client, fig) -> None:
+    """The standard s2i tool on the same source: --incremental against clean."""
+    tool = standard_tool()
+    if tool is None:
+        reason = "no standard s2i tool in .cache/s2i (.ci/run builds it)"
+        for id in ("s2i.incremental.standard", "s2i.clean.standard"):
+            bench.results.skip(id, "", reason)
+        return
+    src = copy_example("django", bench.work / "s2i-src" / "django-standard")
+    s2i = StandardS2I(bench, client, src, tool)
+    bench.step("standard s2i: a first clean build, not counted")
+    s2i.build(STANDARD)
+    incremental = ("--incremental", "--incremental-pull-policy", "never")
+    for i in range(bench.plan.s2i_runs):
+        bench.step(f"standard s2i after a source-only change, {i + 1} of {bench.plan.s2i_runs}")
+        s2i.change_source(i)
+        order = [
+            ("s2i.incremental.standard", STANDARD, incremental),
+            ("s2i.clean.standard", STANDARD_CLEAN, ()),
+        ]
+        for id, image, args in order if i % 2 == 0 else reversed(order):
+            fig[id].values.append(s2i.build(image, *args))
+
+
 def ensure_builder(bench: Bench, client) -> None:
     if image_id(client, BASE_IMAGE) is None:
         if not shutil.which("mmdebstrap"):
@@ -122,6 +187,7 @@ def measure(bench: Bench, client) -> None:
             fig[id].values.append(s2i.build(image, *args))
     fig["size.app"].values.append(size(client, CLEAN))
     fig["size.app-incremental"].values.append(size(client, APP))
+    measure_standard(bench, client, fig)
 
     bench.step("s2i with --runtime-image (two-stage)")
     try:

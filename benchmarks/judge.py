@@ -7,7 +7,9 @@ again (`python -m benchmarks.run --from-json FILE`) without measuring anything."
 
 from __future__ import annotations
 
+from benchmarks.context import ASGI_SERVERS, WSGI_SERVERS
 from benchmarks.results import Figure, Results
+from benchmarks.tuning import describe, paired
 
 # Rows of the table against the original: (title, figure key); ours is KEY.ours
 # unless named in `ours` below, the original's is always KEY.original.
@@ -40,33 +42,32 @@ def comparisons(results: Results, auto: str, servers: tuple[str, ...]) -> list[d
     compare("noop-cold", "no-op rebuild / cold build (uv)", "build.noop.ours", "build.cold.uv")
     compare("s2i", "s2i after a source change: incremental / clean", "s2i.incremental", "s2i.clean")
     compare(
-        "rps-tuned", "requests/s, WSGI: auto / best hand-tuned", "rps.wsgi.auto", "rps.wsgi.tuned"
+        "s2i-standard",
+        "standard s2i after a source change: --incremental / clean",
+        "s2i.incremental.standard",
+        "s2i.clean.standard",
     )
     compare(
         "rps-runserver",
         "requests/s, WSGI: auto / Django runserver",
-        "rps.wsgi.auto",
+        f"rps.wsgi.auto.{auto}",
         "rps.wsgi.runserver",
     )
-    compare(
-        "rps-granian",
-        "requests/s, WSGI: granian / auto",
-        "rps.wsgi.granian",
-        "rps.wsgi.auto",
-    )
-    compare(
-        "rps-asgi-tuned",
-        "requests/s, ASGI: auto / best hand-tuned",
-        "rps.asgi.auto",
-        "rps.asgi.tuned",
-    )
-    for server in ("uvicorn", "gunicorn", "granian"):
+    if auto != "granian":
         compare(
-            f"rps-asgi-{server}",
-            f"requests/s, ASGI: auto / best hand-tuned {server}",
-            "rps.asgi.auto",
-            f"rps.asgi.{server}",
+            "rps-granian",
+            f"requests/s, WSGI: granian / {auto} (auto), each at auto settings",
+            "rps.wsgi.auto.granian",
+            f"rps.wsgi.auto.{auto}",
         )
+    for kind, servers_of_kind in (("wsgi", WSGI_SERVERS), ("asgi", ASGI_SERVERS)):
+        for server in servers_of_kind:
+            compare(
+                f"rps-{kind}-{server}",
+                f"requests/s, {kind.upper()}: {server} auto / best hand-tuned",
+                f"rps.{kind}.auto.{server}",
+                f"rps.{kind}.tuned.{server}",
+            )
     compare(
         "size-two-stage",
         "app image size: two-stage / builder-based",
@@ -81,14 +82,40 @@ def comparisons(results: Results, auto: str, servers: tuple[str, ...]) -> list[d
                 f"start.{server}",
                 f"start.{auto}",
             )
-    ours = {"build.cold": "build.cold.uv", "start": f"start.{auto}", "stop": f"stop.{auto}"}
+    ours = {"build.cold": "build.cold.uv", "stop": f"stop.{auto}"}
     rows = []
     for title, key in VERSUS:
-        ours_id, original_id = ours.get(key, f"{key}.ours"), f"{key}.original"
-        id = f"vs-original.{key}"
-        compare(id, f"{title}: warpdrive / original", ours_id, original_id)
-        rows.append({"title": title, "ours": ours_id, "original": original_id, "comparison": id})
+        # Start is compared for every server: each against the original's mod_wsgi.
+        sides = [(f"{title}, {s}", f"start.{s}", f"{key}.{s}") for s in servers]
+        if key != "start":
+            sides = [(title, ours.get(key, f"{key}.ours"), key)]
+        for row_title, ours_id, id_key in sides:
+            original_id, id = f"{key}.original", f"vs-original.{id_key}"
+            compare(id, f"{row_title}: warpdrive / original", ours_id, original_id)
+            row = {"title": row_title, "ours": ours_id, "original": original_id, "comparison": id}
+            rows.append(row)
     return rows
+
+
+def start_target(results: Results, servers: tuple[str, ...]) -> None:
+    """Start to first 200 against the original's, for every server: the highest ratio
+    is judged."""
+    goal = "≤ 80% of the original's, every server"
+    title = "start to first 200 (every server)"
+    shares = {}
+    for server in servers:
+        found = [c for c in results.comparisons if c.id == f"vs-original.start.{server}"]
+        if found and found[0].ratio is not None:
+            shares[server] = found[0].ratio
+    if not shares:
+        results.target("start", title, goal, "not measured", None)
+        return
+    text = ", ".join(f"{server} {share:.0%}" for server, share in shares.items())
+    missing = [server for server in servers if server not in shares]
+    if missing:
+        text += f"; not measured: {', '.join(missing)}"
+    met = max(shares.values()) <= 0.8 if not missing else None
+    results.target("start", title, goal, text, met)
 
 
 def at_most(results: Results, id: str, title: str, figure: str, limit: float) -> None:
@@ -103,52 +130,59 @@ def size_at_most(results: Results, id: str, title: str, figure: str, limit: floa
     results.target(id, title, f"≤ {limit:g} MB", text, None if value is None else value <= limit)
 
 
+def share_target(results: Results, comparison: str, title: str, limit: float) -> None:
+    """An incremental build against a clean one (the comparison of that id): at most
+    `limit` of its time; below 100%, faster at all."""
+    found = [c for c in results.comparisons if c.id == comparison]
+    ratio = found[0].ratio if found else None
+    goal = f"incremental ≤ {limit:.0%} of clean" if limit < 1 else "incremental < clean"
+    if ratio is None:
+        results.target(comparison, title, goal, "not measured", None)
+        return
+    met = ratio <= limit if limit < 1 else ratio < limit
+    results.target(comparison, title, goal, f"{ratio:.0%} of clean", met)
+
+
 def socket_errors(figure: Figure) -> int:
     return sum(sum(run["socket_errors"].values()) for run in figure.extra["runs"])
 
 
-def asgi_target(results: Results) -> None:
-    goal = "≥ 95% of the best hand-tuned uvicorn and gunicorn, 0 socket errors"
-    title = "requests/s under auto settings (ASGI example)"
-    auto, tuned = measured(results, "rps.asgi.auto"), measured(results, "rps.asgi.tuned")
-    if auto is None or tuned is None:
-        results.target("rps-asgi", title, goal, "not measured", None)
-        return
-    share = auto.median / tuned.median
-    errors = socket_errors(auto)
-    server, n = tuned.extra["server"], tuned.extra["processes"]
-    config = f"{server} with {n} process{'es' if n != 1 else ''}"
-    sizing = auto.extra.get("sizing", {})
-    if (server, n) == (auto.extra.get("server"), sizing.get("processes")):
-        text = f"auto's own setting, {config}, is the best of the grid ({share:.0%} of itself)"
-        met = errors == 0
-    else:
-        text = f"{share:.0%} of {config}"
-        met = share >= 0.95 and errors == 0
-    results.target("rps-asgi", title, goal, f"{text}, {errors} socket errors", met)
-
-
-def throughput_target(results: Results) -> None:
+def tuned_target(results: Results, kind: str, server: str) -> None:
+    """A server's auto settings against its best hand-tuned ones (benchmarks/tuning.py)."""
     goal = "≥ 95% of the best hand-tuned, 0 socket errors"
-    title = "requests/s under auto settings (WSGI example)"
-    auto, tuned = measured(results, "rps.wsgi.auto"), measured(results, "rps.wsgi.tuned")
+    title = f"requests/s under auto settings, {server} ({kind.upper()} example)"
+    id = f"rps-{kind}-{server}"
+    auto = measured(results, f"rps.{kind}.auto.{server}")
+    tuned = measured(results, f"rps.{kind}.tuned.{server}")
     if auto is None or tuned is None:
-        results.target("rps", title, goal, "not measured", None)
+        results.target(id, title, goal, "not measured", None)
         return
-    share = auto.median / tuned.median
+    share = 1.0 if tuned.extra.get("auto") else paired(auto, tuned) or auto.median / tuned.median
     errors = socket_errors(auto)
-    pair = (tuned.extra["processes"], tuned.extra["threads"])
-    sizing = auto.extra.get("sizing", {})
-    config = f"{tuned.extra['server']} {pair[0]} x {pair[1]} (processes x threads)"
-    if pair == (sizing.get("processes"), sizing.get("threads")):
-        # Auto chose the best pair itself: the two figures are the same configuration,
-        # and what separates them is the machine's noise.
-        text = f"auto's own pair, {config}, is the best of the grid ({share:.0%} of itself)"
-        met = errors == 0
+    processes, threads = tuned.extra["processes"], tuned.extra["threads"]
+    config = describe(kind, processes, threads)
+    if tuned.extra.get("auto"):
+        # No pair of the grid beat auto's own settings, measured beside them.
+        text = f"auto's own settings, {config}, are the best measured"
     else:
         text = f"{share:.0%} of {config}"
-        met = share >= 0.95 and errors == 0
-    results.target("rps", title, goal, f"{text}, {errors} socket errors", met)
+    met = share >= 0.95 and errors == 0
+    results.target(id, title, goal, f"{text}, {errors} socket errors", met)
+
+
+def defaults_target(results: Results) -> None:
+    """The Django example at its defaults, ours against the original's."""
+    goal = "≥ the original's, 0 socket errors"
+    title = "requests/s at defaults (Django example)"
+    ours, original = measured(results, "rps.django.ours"), measured(results, "rps.django.original")
+    if ours is None or original is None:
+        results.target("rps-defaults", title, goal, "not measured", None)
+        return
+    # Measured one after the other in each repetition: compared pair by pair.
+    share = paired(ours, original) or ours.median / original.median
+    errors = socket_errors(ours)
+    text = f"{share:.0%} of the original's, {errors} socket errors"
+    results.target("rps-defaults", title, goal, text, share >= 1 and errors == 0)
 
 
 def targets(results: Results, servers: tuple[str, ...]) -> None:
@@ -165,8 +199,14 @@ def targets(results: Results, servers: tuple[str, ...]) -> None:
         text = f"{share:.0%} ({ours:.1f} s against {original:.1f} s)"
         target("cold", "cold build", goal, text, share <= 0.30)
 
-    throughput_target(results)
-    asgi_target(results)
+    start_target(results, servers)
+    for server in WSGI_SERVERS:
+        tuned_target(results, "wsgi", server)
+    defaults_target(results)
+    for server in ASGI_SERVERS:
+        tuned_target(results, "asgi", server)
+    share_target(results, "s2i", "warpdrive s2i after a source-only change", 0.30)
+    share_target(results, "s2i-standard", "standard s2i build after a source-only change", 1.0)
 
     # Every server must stop in time, so the slowest one is judged.
     title = "exit after SIGTERM when idle (slowest server)"

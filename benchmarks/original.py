@@ -99,10 +99,10 @@ class Original:
         env = self.activated(name)
         return run([env["WARPDRIVE"], "build"], env, self.logs / log, cwd=self.src, user=self.user)
 
-    def server(self, name: str, log: str) -> Server:
+    def server(self, name: str, log: str, port: int | None = None) -> Server:
         """`warpdrive start` in the activated shell, at its defaults (mod_wsgi, 1 process
         of 5 threads); its port comes from WARPDRIVE_HTTP_PORT."""
-        port = free_port()
+        port = port or free_port()
         env = {**self.activated(name), "WARPDRIVE_HTTP_PORT": str(port)}
         argv = [env["WARPDRIVE"], "start"]
         return Server(argv, env, port, self.logs / log, cwd=self.src, user=self.user)

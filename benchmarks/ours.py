@@ -80,8 +80,16 @@ class Ours:
         )
         return json.loads(proc.stdout)
 
-    def server(self, home: Path, src: Path, log: str, server: str | None = None, **extra) -> Server:
-        port = free_port()
+    def server(
+        self,
+        home: Path,
+        src: Path,
+        log: str,
+        server: str | None = None,
+        port: int | None = None,
+        **extra,
+    ) -> Server:
+        port = port or free_port()
         argv = [WARPDRIVE, "start", str(src), "--port", str(port)]
         argv += ["--server", server] if server else []
         return Server(argv, self.env(home, **extra), port, self.logs / log, cwd=src)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from benchmarks.context import Bench
-from benchmarks.procs import BenchError, Server
+from benchmarks.procs import BenchError, Server, free_port
 
 
 def start_id(server: str) -> str:
@@ -77,13 +77,18 @@ def measure(bench: Bench) -> None:
     for id, title, unit in figures(bench):
         bench.results.figure(id, title, unit)
     envs = homes(bench)
+    # Each side keeps its port from one repetition to the next, as an app restarted on
+    # its platform does (PORT stays the same).
+    ports = {key: free_port() for key in [*envs, "original"]}
     for i in range(bench.plan.start_runs):
         bench.step(f"Start and stop, repetition {i + 1} of {bench.plan.start_runs}")
         for server, home in envs.items():
             log = f"start-{server}.log"
-            cycle(bench, bench.ours.server(home, bench.ours_django, log, server), server)
+            started = bench.ours.server(home, bench.ours_django, log, server, ports[server])
+            cycle(bench, started, server)
         if bench.original:
-            cycle(bench, bench.original.server("serve", "original-start.log"), "original")
+            started = bench.original.server("serve", "original-start.log", ports["original"])
+            cycle(bench, started, "original")
 
 
 def run(bench: Bench) -> None:

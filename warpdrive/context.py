@@ -77,6 +77,21 @@ class Context:
         return self.app_root / "bin" / "python" if self.has_env else Path(sys.executable)
 
 
+def pyproject(home: Path) -> dict | None:
+    """The pyproject.toml of `home`, parsed; None when there is none, or it cannot be
+    read or is not TOML."""
+    path = home / "pyproject.toml"
+    if not path.is_file():
+        return None
+    import tomllib  # here: most apps have no pyproject.toml, and start-up time counts
+
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+
+
 def read_tool_config(src: Path) -> dict:
     path = src / "pyproject.toml"
     if not path.is_file():

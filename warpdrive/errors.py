@@ -360,6 +360,17 @@ class BuildLocked(WarpdriveError):
     app_root: Path
 
 
+class DependenciesChanged(WarpdriveError):
+    """`warpdrive build --no-install` when the environment cannot be reused as it is."""
+
+    code = "build.dependencies-changed"
+    exit_status = 3  # apart from the others: `warpdrive s2i` then builds the environment anew
+    template = "--no-install: the environment in {app_root} cannot be reused ({changed})"
+    hint_template = "build without --no-install to install into a new environment"
+    app_root: Path
+    changed: str
+
+
 class EntryPointError(WarpdriveError):
     """The entry point, imported once in the app's Python after installing, is not an
     app a server can load; the build fails before the environment is swapped in."""

@@ -9,26 +9,20 @@ environment and imports nothing from warpdrive; warpdrive_app.py beside it (on
 PYTHONPATH too) loads the app.
 """
 
-import json
 import os
 
-from warpdrive_app import load
+from warpdrive_app import load, with_static
 
 
 def load_app():
     return load(os.environ["WARPDRIVE_ASGI_APP"])
 
 
-def with_static(app):
-    mounts = json.loads(os.environ.get("WARPDRIVE_STATIC") or "[]")
-    if not mounts:
-        return app
+def static_middleware(app):
+    # Imported only when there are static files to serve.
     from servestatic import ServeStaticASGI
 
-    app = ServeStaticASGI(app)
-    for url, directory in mounts:
-        app.add_files(directory, prefix=url)
-    return app
+    return ServeStaticASGI(app)
 
 
-application = with_static(load_app())
+application = with_static(load_app(), static_middleware)

@@ -8,7 +8,6 @@ This file runs in the app's environment and imports nothing from warpdrive; warp
 beside it loads the app.
 """
 
-import json
 import os
 import sys
 
@@ -16,7 +15,7 @@ import sys
 # sys.path, as it is for the servers that import it through PYTHONPATH.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from warpdrive_app import load
+from warpdrive_app import load, with_static
 
 
 def load_app():
@@ -28,16 +27,11 @@ def load_app():
     return load(target)
 
 
-def with_static(app):
-    mounts = json.loads(os.environ.get("WARPDRIVE_STATIC") or "[]")
-    if not mounts:
-        return app
+def static_middleware(app):
+    # Imported only when there are static files to serve.
     from whitenoise import WhiteNoise
 
-    app = WhiteNoise(app)
-    for url, directory in mounts:
-        app.add_files(directory, prefix=url)
-    return app
+    return WhiteNoise(app)
 
 
-application = with_static(load_app())
+application = with_static(load_app(), static_middleware)

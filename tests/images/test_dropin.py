@@ -4,14 +4,13 @@ Pipfile.lock's own package index, the en_US.UTF-8 locale, and an APP_CONFIG's bi
 
 from __future__ import annotations
 
-import contextlib
 import json
 import stat
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.images.test_images import running
 from tests.support.http import free_port, get
 from tests.support.s2i_tool import s2i_build
 
@@ -123,36 +122,13 @@ def warpdrive_info(engine, image: str) -> str:
     ).decode()
 
 
-@contextlib.contextmanager
-def serving(engine, image: str, port: int, env: dict[str, str] | None = None):
-    """The image run as OpenShift runs it (its own Cmd, an arbitrary UID), answering
-    on `port`."""
-    container = engine.containers.run(
-        image, detach=True, network_mode="host", user=USER, environment=env or {}
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            with contextlib.suppress(OSError):
-                get(port, "/", timeout=5)
-                break
-            container.reload()
-            assert container.status == "running", container.logs().decode()
-            assert time.monotonic() < deadline, container.logs().decode()
-            time.sleep(0.3)
-        yield container
-    finally:
-        container.remove(force=True)
-
-
 @pytest.fixture(scope="module")
 def dropin(engine, builders, tmp_path_factory):
     """The OpenShift-style app, built once with the standard tool; (image, build
     output, its answer at run time)."""
     image = "warpdrive-test-dropin-app"
     output = build(dropin_app(tmp_path_factory.mktemp("dropin") / "app"), image, builders)
-    port = free_port()
-    with serving(engine, image, port, {"PORT": str(port)}):
+    with running(engine, image, user=USER) as (port, _):
         status, body, _ = get(port, "/")
     assert status == 200, body
     return image, output, json.loads(body)
@@ -222,7 +198,7 @@ def test_an_app_config_keeps_its_own_bind(engine, builders, tmp_path):
     info = warpdrive_info(engine, image)
     assert f"{port} (bind in gunicorn_conf.py)" in info
     assert "--bind" not in info
-    with serving(engine, image, port) as container:
+    with running(engine, image, user=USER, port=port) as (_, container):
         status, body, headers = get(port, "/")
         assert (status, body) == (200, b"bound by the config")
         assert headers["server"].startswith("gunicorn")

@@ -5,7 +5,6 @@ would, and checked over HTTP (docs/openshift-builder.md has the table of these a
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import json
 import subprocess
@@ -18,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.images.test_images import copy
-from tests.support.http import free_port, get
+from tests.images.test_images import copy, running
+from tests.support.http import get
 from tests.support.s2i_tool import s2i_build
 
 USER = "100001"  # an arbitrary UID, no passwd entry, group 0: as OpenShift runs images
@@ -53,30 +52,9 @@ def failed(src: Path, name: str, builders, *env: str) -> str:
     return log
 
 
-@contextlib.contextmanager
 def serving(engine, image: str, env: dict[str, str] | None = None):
     """`docker run --network host --user 100001 -e PORT=<free> IMAGE`, once it answers."""
-    port = free_port()
-    container = engine.containers.run(
-        image,
-        detach=True,
-        network_mode="host",
-        user=USER,
-        environment={"PORT": str(port), **(env or {})},
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            with contextlib.suppress(OSError):
-                get(port, "/", timeout=5)
-                break
-            container.reload()
-            assert container.status == "running", container.logs().decode()
-            assert time.monotonic() < deadline, container.logs().decode()
-            time.sleep(0.3)
-        yield port, container
-    finally:
-        container.remove(force=True)
+    return running(engine, image, env, user=USER)
 
 
 def answers(engine, image: str, body: bytes, env: dict[str, str] | None = None) -> dict:
@@ -107,11 +85,18 @@ def versions(engine, image: str, *names: str) -> dict[str, str | None]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def processes(container, name: str) -> int:
-    """How many processes of the container run `name` (by their command line)."""
+def processes(container, name: str, expected: int) -> int:
+    """How many processes of the container run `name` (by their command line), once
+    that is `expected` or after 30 s: the server answers as soon as its first worker
+    is up, and on a busy machine the others may be a moment behind."""
     script = "for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f; echo; done"
-    out = container.exec_run(["sh", "-c", script])
-    return sum(name in line for line in out.output.decode().split("\n"))
+    deadline = time.monotonic() + 30
+    while True:
+        out = container.exec_run(["sh", "-c", script])
+        count = sum(name in line for line in out.output.decode().split("\n"))
+        if count == expected or time.monotonic() > deadline:
+            return count
+        time.sleep(0.5)
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -375,7 +360,7 @@ def test_app_config_gunicorn_cmd_args_and_web_concurrency(engine, builders, tmp_
     headers = answers(engine, app.image, b"yes,yes", env={"WEB_CONCURRENCY": "3"})
     assert headers["server"].startswith("gunicorn")
     with serving(engine, app.image, env={"WEB_CONCURRENCY": "3"}) as (_, container):
-        assert processes(container, "gunicorn") == 4  # the arbiter and 3 workers
+        assert processes(container, "gunicorn", 4) == 4  # the arbiter and 3 workers
 
 
 def test_gunicorn_conf_py_with_wsgi_app(engine, builders, tmp_path):
@@ -447,7 +432,7 @@ def test_app_sh_runs_uwsgi(engine, builders, tmp_path):
     app = built(src, "app-sh-uwsgi", builders)
     with serving(engine, app.image) as (port, container):
         assert get(port, "/")[:2] == (200, b"Hello from uWSGI")
-        assert processes(container, "uwsgi --http-socket") == 3  # the master and 2 workers
+        assert processes(container, "uwsgi --http-socket", 3) == 3  # the master and 2 workers
 
 
 def test_app_home_and_app_file(engine, builders, tmp_path):

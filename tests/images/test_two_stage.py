@@ -10,7 +10,7 @@ from tests.images.test_images import ENTRYPOINT, check_example_serves, container
 from tests.images.test_sbom import check_image_sbom
 
 NO_TOOLCHAIN = (
-    "command -v gcc cc apxs; ls /usr/include/python3* 2>/dev/null | head -1; "
+    "command -v gcc cc apxs pip; ls /usr/include/python3* 2>/dev/null | head -1; "
     "ls -A /opt/app-root; touch /opt/app-root/tmp/written && echo group-writes"
 )
 
@@ -40,6 +40,7 @@ def test_two_stage_build_into_the_runtime_image(engine, builders, tmp_path, pyth
         slim, ["sh", "-c", NO_TOOLCHAIN], remove=True, user="123456:0", entrypoint=[]
     ).decode()
     assert "gcc" not in out and "apxs" not in out and "/usr/include" not in out, out
+    assert "/pip" not in out, out  # the installer served the build only
     listing = out.split()
     assert "warpdrive-build.json" in listing and "src" in listing
     assert ".cache" not in listing  # installer caches served the build only
@@ -93,3 +94,41 @@ def test_runtime_image_that_names_nothing_to_copy(engine, builders, tmp_path):
     assert "does not say what to copy from the builder" in result.stderr
     assert "io.openshift.s2i.assemble-input-files" in result.stderr
     assert containers(engine) == before
+
+
+# As root, with Debian's mirror: the runtime image's own apache2-bin (without two modules
+# and without the perl and libxml2 dependencies) leaves dpkg's records whole, so an
+# image derived from it installs packages as usual, Debian's apache2 included (which
+# needs perl and an apache2-bin of the same version, and brings Debian's back).
+WITHOUT = (
+    "ls /usr/lib/apache2/modules/ | grep -c 'proxy_html\\|xml2enc'; "
+    "ldconfig -p | grep -c 'libxml2\\|libicu'; ls -d /usr/share/perl 2>/dev/null | wc -l"
+)
+DERIVED = (
+    "set -e; apt-get check -q; apt-get update -qq; "
+    "apt-get install -y -qq --no-install-recommends apache2 >/dev/null; "
+    "dpkg --audit; apt-get check -q; "
+    "perl -MEncode -e 'print qq(perl works\\n)'; "
+    "test -e /usr/lib/apache2/modules/mod_proxy_html.so && echo debian-apache2-bin; "
+    "apache2 -v | head -1"
+)
+
+
+@pytest.mark.parametrize("python", ["3.11", "3.13"])
+def test_an_image_derived_from_the_runtime_image_installs_packages(engine, builders, python):
+    before = engine.containers.run(
+        f"{builders[python]}-runtime",
+        ["sh", "-c", WITHOUT],
+        remove=True,
+        entrypoint=[],
+    ).decode()
+    assert before == "0\n0\n0\n", before
+    out = engine.containers.run(
+        f"{builders[python]}-runtime",
+        ["sh", "-c", DERIVED],
+        remove=True,
+        user="0",
+        entrypoint=[],
+        network_mode="host",
+    ).decode()
+    assert "perl works\ndebian-apache2-bin\nServer version: Apache/2.4" in out, out

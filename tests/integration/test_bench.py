@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.context import ASGI_SERVERS, WSGI_SERVERS
 from tests.clean_error import assert_clean_error
 from tests.support import ROOT, require_tool
 from tests.support.cli import Result, run_command
@@ -31,20 +32,15 @@ QUICK_FIGURES = [
     "stop.mod_wsgi",
     "start.gunicorn",
     "stop.gunicorn",
-    "rps.wsgi.auto",
-    "rps.wsgi.tuned",
     "rps.wsgi.runserver",
     "rps.django.ours",
-    "rps.wsgi.granian",
-    "rps.asgi.auto",
-    "rps.asgi.tuned",
-    "rps.asgi.uvicorn",
-    "rps.asgi.gunicorn",
-    "rps.asgi.granian",
+    *(f"rps.wsgi.{f}.{s}" for s in WSGI_SERVERS for f in ("auto", "tuned")),
+    *(f"rps.asgi.{f}.{s}" for s in ASGI_SERVERS for f in ("auto", "tuned")),
 ]
 # Left to the full run.
 FULL_ONLY = ["build.cold.original", "start.original", "s2i.incremental", "size.app"]
-TARGETS = {"activate", "noop", "cold", "rps", "rps-asgi", "stop"}
+TARGETS = {"activate", "noop", "cold", "start", "rps-defaults", "stop", "s2i", "s2i-standard"}
+TARGETS |= {f"rps-wsgi-{s}" for s in WSGI_SERVERS} | {f"rps-asgi-{s}" for s in ASGI_SERVERS}
 TARGETS |= {"size-builder", "size-two-stage-django", "size-two-stage-wsgi"}
 
 
@@ -137,9 +133,14 @@ def test_bench_quick_writes_complete_well_formed_results(work):
         assert figures[id]["skipped"] is None and figures[id]["n"] >= 1, figures[id]
     for id in FULL_ONLY:
         assert "quick" in figures[id]["skipped"], figures[id]
-    assert figures["rps.wsgi.tuned"]["extra"]["processes"] >= 1
-    assert figures["rps.asgi.auto"]["extra"]["server"] == "uvicorn"
-    assert figures["rps.asgi.tuned"]["extra"]["server"] in ("uvicorn", "gunicorn")
+    for kind, servers in (("wsgi", WSGI_SERVERS), ("asgi", ASGI_SERVERS)):
+        for server in servers:
+            auto, tuned = (
+                figures[f"rps.{kind}.auto.{server}"],
+                figures[f"rps.{kind}.tuned.{server}"],
+            )
+            assert auto["extra"]["server"] == tuned["extra"]["server"] == server
+            assert auto["extra"]["sizing"]["processes"] >= 1 and tuned["extra"]["processes"] >= 1
     check_markdown((out / "results-quick.md").read_text(), data)
 
     # Judged again from the saved figures alone, the results come out the same.

@@ -165,3 +165,32 @@ def test_build_answers_alike_without_click(env, tmp_path, wd_home):
         assert (quick.stdout, quick.stderr) == (full.stdout, full.stderr)
         assert "error: no application found in" in quick.stderr
     assert list(wd_home.glob("warpdrive+*")) == []
+
+
+def test_start_answers_alike_without_click(run_wd, env, tmp_path, app_dir):
+    """`warpdrive start` with only its own options runs without click
+    (warpdrive/cli/entry.py): its dry run, its failures and its refusals of bad values
+    read as the full command line's (`python -m warpdrive`) do."""
+    from tests.support.cli import WARPDRIVE, run_command
+
+    python = Path(WARPDRIVE).read_text().splitlines()[0].removeprefix("#!").strip()
+    src = app_dir("wsgi")
+    assert run_wd("build", "--server", "gunicorn", cwd=src).returncode == 0
+    unbuilt = tmp_path / "unbuilt"
+    unbuilt.mkdir()
+    cases = [
+        (["start", "--dry-run"], src, 0),
+        (["start", str(src), "--port", "9000", "--server", "gunicorn", "--dry-run"], tmp_path, 0),
+        (["start", "--dry-run", "--server", "mod_wsgi"], src, 2),  # not installed
+        (["start"], unbuilt, 2),
+        (["start", "--port", "0"], src, 2),
+        (["start", "--port=99999", "--dry-run"], src, 2),
+        (["start", "--server", "nope"], src, 2),
+        (["start", "--port", "9000", "--port", "9001", "--dry-run"], src, 0),
+        (["start", "--dry-run", str(src), "extra"], tmp_path, 2),
+    ]
+    for args, cwd, status in cases:
+        quick = run_warpdrive(*args, env=env, cwd=cwd)
+        full = run_command([python, "-m", "warpdrive", *args], env, cwd)
+        assert quick.returncode == full.returncode == status, (args, quick.stderr)
+        assert (quick.stdout, quick.stderr) == (full.stdout, full.stderr), args

@@ -422,6 +422,41 @@ def test_mod_wsgi_variables_become_options(root_apps):
     assert "error: MOD_WSGI_URL_ALIAS='/media' is not valid" in bad.stderr
 
 
+def test_mod_wsgi_reuses_its_configuration_while_nothing_changed(root_apps):
+    """A start on the same port with the same inputs runs Apache from the configuration
+    the last start wrote; a changed option or a changed environment writes it anew."""
+    require_tool("apxs")
+    src = root_apps.build("wsgi_slow", "mod_wsgi")
+    port = free_port()
+    app_root = Path(root_apps.env["WARPDRIVE_HOME"], "warpdrive+wsgi_slow")
+    conf = app_root / "tmp" / f"mod_wsgi-{port}" / "httpd.conf"
+    reused = "is up to date: not running mod_wsgi-express"
+
+    def start(threads: str) -> str:
+        log = src.parent / f"server-{port}.log"
+        log.unlink(missing_ok=True)
+        extra = {"MOD_WSGI_THREADS": threads}
+        with serving(root_apps.env, src, "mod_wsgi", extra=extra, port=port) as running:
+            assert running.get("/") == (200, b"fixture ok")
+        return log.read_text(errors="replace")
+
+    first = start("3")
+    assert reused not in first
+    assert "Server URL" in first  # mod_wsgi-express's summary: it ran
+    written = conf.stat().st_mtime_ns
+    assert reused in start("3")
+    assert conf.stat().st_mtime_ns == written
+    changed = start("4")
+    assert reused not in changed
+    assert "threads=4 " in conf.read_text()
+    assert reused in start("4")
+    # A package installed or removed by hand changes the environment's site-packages.
+    site = next(app_root.glob("lib/python*/site-packages"))
+    os.utime(site)
+    assert reused not in start("4")
+    assert reused in start("4")
+
+
 def test_mod_wsgi_option_table_matches_the_installed_mod_wsgi(root_apps):
     require_tool("apxs")
     from warpdrive.serve.servers import mod_wsgi_options

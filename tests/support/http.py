@@ -102,10 +102,11 @@ def serving(
     warpdrive: str = WARPDRIVE,
     user: str | None = None,
     args: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> Iterator[Server]:
     """`warpdrive start` in its own session (so a stuck server can be killed whole),
-    as `user` if given."""
-    port = free_port()
+    as `user` if given, on `port` (default: a free one)."""
+    port = port or free_port()
     log = src.parent / f"server-{port}.log"
     argv = [warpdrive, "start", str(src), "--port", str(port), *args]
     if server:

@@ -23,7 +23,8 @@ exit "${ASSEMBLE_STATUS:-0}"
 """
 
 
-def run(tmp_path: Path, build_env: dict[str, str], ca: bool, status: int = 0):
+def run(tmp_path: Path, build_env: dict[str, str], ca: bool, status: int = 0, after: str = ""):
+    tmp_path.mkdir(exist_ok=True)
     src = tmp_path / "app"
     src.mkdir()
     (src / "app.py").write_text("print('hi')\n")
@@ -37,7 +38,7 @@ def run(tmp_path: Path, build_env: dict[str, str], ca: bool, status: int = 0):
     script = tmp_path / "assemble"
     script.write_text(ASSEMBLE)
     script.chmod(0o755)
-    command = assemble_command(shlex.quote(str(dest)), str(script), bool(build_env), ca)
+    command = assemble_command(shlex.quote(str(dest)), str(script), bool(build_env), ca, after)
     with tarball.open("rb") as stdin:
         result = subprocess.run(
             ["/bin/sh", "-c", command],
@@ -73,3 +74,19 @@ def test_assembles_exit_status_is_kept(tmp_path, ca):
     result, dest = run(tmp_path, {"TOKEN": "t"}, ca=ca, status=3)
     assert result.returncode == 3
     assert not (dest / upload.CA_BUNDLE).exists()
+
+
+# A CA bundle always comes with build-only values (the variables naming it).
+@pytest.mark.parametrize(
+    ("build_env", "ca"), [({}, False), ({"TOKEN": "t"}, False), ({"TOKEN": "t"}, True)]
+)
+def test_what_comes_after_runs_only_when_assemble_succeeded(tmp_path, build_env, ca):
+    """`warpdrive s2i` runs split-layers after assemble: with and without build-only
+    values and a CA bundle, after a success and never after a failure."""
+    ok, dest = run(tmp_path / "ok", build_env, ca=ca, after="echo AFTER")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.split()[-1] == "AFTER"
+    assert not (dest / upload.CA_BUNDLE).exists()
+    failed, _ = run(tmp_path / "failed", build_env, ca=ca, status=3, after="echo AFTER")
+    assert failed.returncode == 3
+    assert "AFTER" not in failed.stdout

@@ -46,6 +46,7 @@ PARAMETERS = {
     "FactoryNotCalled": ("target", "source", "problem"),
     "InterfaceMismatch": ("target", "source", "problem", "server", "interface"),
     "BuildLocked": ("app_root",),
+    "DependenciesChanged": ("app_root", "changed"),
     "ServerNotInstallable": ("server", "source", "reason", "fix"),
     "NotBuilt": ("app_root",),
     "PortInUse": ("port", "source"),
@@ -376,6 +377,14 @@ RENDERED = [
         2,
         "another warpdrive build is running in /root/.warpdrive/myapp",
         "wait for it to finish, then build again",
+    ),
+    (
+        "DependenciesChanged",
+        (Path("/opt/app-root"), "dependencies changed"),
+        "build.dependencies-changed",
+        3,
+        "--no-install: the environment in /opt/app-root cannot be reused (dependencies changed)",
+        "build without --no-install to install into a new environment",
     ),
     (
         "ServerNotInstallable",

@@ -34,7 +34,12 @@ from warpdrive.detect import django as django_detector
 from warpdrive.detect.spec import AppSpec
 from warpdrive.env import generations, lifecycle
 from warpdrive.env.registry import EnvRecord
-from warpdrive.errors import BuildLocked, CommandFailed, SettingsImportFailed
+from warpdrive.errors import (
+    BuildLocked,
+    CommandFailed,
+    DependenciesChanged,
+    SettingsImportFailed,
+)
 from warpdrive.serve import choice, servers
 from warpdrive.serve.servers import SERVERS
 
@@ -93,13 +98,16 @@ def detect_kind(ctx: Context) -> AppSpec:
         return AppSpec("django", ctx.app_home, "", notes=[str(exc)])
 
 
-def build(src: str | Path | None = None, server_flag: str | None = None) -> BuildRecord:
+def build(
+    src: str | Path | None = None, server_flag: str | None = None, no_install: bool = False
+) -> BuildRecord:
+    """`no_install`: reuse the environment or fail (DependenciesChanged), never install."""
     ctx = context.resolve(src)
     new = not ctx.has_env
     env_record = lifecycle.ensure(ctx.app_root, ctx.src)
     with build_lock(ctx.app_root):
         try:
-            return _build(ctx, env_record, server_flag)
+            return _build(ctx, env_record, server_flag, no_install)
         except BaseException:
             # A failed first build (no app found, say) leaves no empty environment behind.
             if new:
@@ -108,7 +116,9 @@ def build(src: str | Path | None = None, server_flag: str | None = None) -> Buil
             raise
 
 
-def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> BuildRecord:
+def _build(
+    ctx: Context, env_record: EnvRecord, server_flag: str | None, no_install: bool
+) -> BuildRecord:
     timings = Timings()
     app_root = ctx.app_root
     generations.prune(app_root)  # generations left by an interrupted build
@@ -138,6 +148,9 @@ def _build(ctx: Context, env_record: EnvRecord, server_flag: str | None) -> Buil
         extra_packages(ctx),
     )
     reuse = previous is not None and previous.inputs == inputs
+    if no_install and not reuse:
+        why = f"{', '.join(inputs.changed_since(previous.inputs))} changed" if previous else ""
+        raise DependenciesChanged(app_root, why or "no previous build")
     if reuse:
         output.step("Dependencies unchanged since the last build: skipping installation")
         venv = current
@@ -255,7 +268,10 @@ def new_environment(
         )
     path, _, version = inputs.python.partition(" ")
     output.step(f"Creating a new virtualenv with Python {version} ({path})")
-    venv = generations.new_generation(ctx.app_root, python, ctx.environ)
+    # Named after what it holds: two builds of the same inputs make the same paths
+    # (scripts and bytecode name them), which reproducible image layers need.
+    name = f"env-{record.digest_of(inputs.to_json())[:16]}"
+    venv = generations.new_generation(ctx.app_root, python, ctx.environ, name)
     try:
         if ctx.flag("UPGRADE_PIP_TO_LATEST"):
             output.step("Upgrading pip to the latest version (UPGRADE_PIP_TO_LATEST)")

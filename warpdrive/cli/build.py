@@ -18,10 +18,16 @@ Examples:
 )
 @click.argument("directory", required=False, type=click.Path(file_okay=True))
 @click.option("--server", type=click.Choice(SERVER_CHOICES), help="Server to install.")
-def build(directory: str | None, server: str | None) -> None:
+@click.option(
+    "--no-install",
+    is_flag=True,
+    help="Reuse the environment as it is: fail (exit status 3) instead of installing "
+    "when the dependency inputs changed since the last build.",
+)
+def build(directory: str | None, server: str | None, no_install: bool) -> None:
     """Install the app's dependencies and its server into its environment, run the
     build hooks and Django's collectstatic, and write the build record."""
-    pipeline.build(directory, server)
+    pipeline.build(directory, server, no_install=no_install)
 
 
 COMMANDS = [build]

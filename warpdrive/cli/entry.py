@@ -6,12 +6,19 @@ here without loading click and the command table, which would take most of its t
 Anything else, errors included, goes to the full command line, which gives the same
 answer more slowly. `warpdrive build [DIRECTORY]` without options, which often has
 nothing to do, is run here too, without click, its failures shown as the command line
-shows them (warpdrive/cli/failures.py).
+shows them (warpdrive/cli/failures.py). So is `warpdrive start` with only its own
+options (`--server`, `--port`, `--dry-run`), whose every millisecond is a millisecond
+before the app answers.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def quick_activate(args: list[str]) -> bool:
@@ -45,8 +52,6 @@ def quick_build(args: list[str]) -> int | None:
         return None
     if any(arg.startswith("-") for arg in args[1:]):
         return None
-    import os
-
     from warpdrive.build import pipeline
     from warpdrive.cli import failures
 
@@ -55,12 +60,76 @@ def quick_build(args: list[str]) -> int | None:
     return failures.guarded(lambda: pipeline.build(directory, None), lambda: options) or 0
 
 
+def start_arguments(args: list[str]) -> tuple[str | None, str | None, int | None, bool] | None:
+    """`start`'s DIRECTORY, --server, --port and --dry-run, parsed as the full command
+    line parses them; None for anything it might read otherwise or refuse (another
+    option, `--opt=value`, an option twice, a value it would not accept)."""
+    if not args or args[0] != "start":
+        return None
+    from warpdrive.serve.choice import SERVER_CHOICES
+
+    directory, values, dry_run = None, {}, False
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--dry-run" and not dry_run:
+            dry_run = True
+        elif arg in ("--server", "--port") and arg not in values:
+            value = next(rest, None)
+            if value is None or value.startswith("-"):
+                return None
+            values[arg] = value
+        elif arg.startswith("-") or directory is not None:
+            return None
+        else:
+            directory = arg
+    server, port = values.get("--server"), values.get("--port")
+    if server is not None and server not in SERVER_CHOICES:
+        return None
+    if port is not None and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        return None
+    return directory, server, None if port is None else int(port), dry_run
+
+
+def quick_start(args: list[str]) -> int | None:
+    """Run `start`; its exit status (it execs the server, so it returns only from a
+    failure or a dry run), or None when the full command line must decide."""
+    parsed = start_arguments(args)
+    if parsed is None:
+        return None
+    from warpdrive.cli import failures
+    from warpdrive.serve import pipeline
+
+    options = {"verbose": bool(os.environ.get("WARPDRIVE_DEBUG"))}
+    return failures.guarded(lambda: pipeline.start(*parsed), lambda: options) or 0
+
+
+def leave(status: int) -> NoReturn:
+    """Exit with `status` once a quick path has answered. When Python's own exit has
+    nothing left to do (no exit handler registered, no other thread; every file
+    warpdrive writes is closed by its `with`), it is skipped: it would only take the
+    imported modules apart one by one, a tenth of a no-op build's time."""
+    import atexit
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(status)
+    threading = sys.modules.get("threading")
+    others = threading is not None and threading.active_count() > 1
+    if getattr(atexit, "_ncallbacks", lambda: 1)() == 0 and not others:
+        os._exit(status)
+    sys.exit(status)
+
+
 def main() -> None:
     if quick_activate(sys.argv[1:]):
-        return
+        leave(0)
     status = quick_build(sys.argv[1:])
+    if status is None:
+        status = quick_start(sys.argv[1:])
     if status is not None:
-        sys.exit(status)
+        leave(status)
     from warpdrive.cli.main import main as full
 
     full()

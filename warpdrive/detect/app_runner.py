@@ -96,7 +96,10 @@ def serve(control):
         fds = []
         header = receive(control, HEADER, fds)
         if header is None:
-            return 0
+            # The build is done with this process: exit at once, not after tearing down
+            # the framework's modules one by one (a twentieth of a second for Django).
+            # Its own output goes nowhere, so nothing is left to flush.
+            os._exit(0)
         body = receive(control, int.from_bytes(header, "big"))
         if body is None or len(fds) != 3:
             return 1

@@ -4,7 +4,6 @@ names."""
 
 from __future__ import annotations
 
-import configparser
 from pathlib import Path
 
 from warpdrive import output
@@ -24,6 +23,8 @@ NEEDS = "production.ini or paste.ini with an [app:main] section"
 
 def has_app_main(path: Path) -> bool:
     """Whether the file is an ini file with an [app:main] section (warned when not)."""
+    import configparser  # here: only an app with such a file needs it
+
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read(path, encoding="utf-8")

@@ -9,12 +9,10 @@ it to OpenShift's Python builder) or the pyproject.toml [project]."""
 from __future__ import annotations
 
 import ast
-import configparser
 import re
-import tomllib
 from pathlib import Path
 
-from warpdrive.context import Context
+from warpdrive.context import Context, pyproject
 from warpdrive.detect import pyfile
 from warpdrive.detect.appobject import first_app_in
 from warpdrive.detect.spec import AppSpec, Reads
@@ -127,6 +125,8 @@ def setup_py_name(path: Path) -> tuple[str, str] | None:
 
 
 def setup_cfg_name(path: Path) -> str | None:
+    import configparser  # here: only an app with a setup.cfg needs it
+
     config = configparser.ConfigParser(interpolation=None)
     try:
         config.read(path, encoding="utf-8")
@@ -137,11 +137,7 @@ def setup_cfg_name(path: Path) -> str | None:
 
 def pyproject_name(home: Path) -> tuple[str, str] | None:
     """The `[project] name` of pyproject.toml (PEP 621)."""
-    try:
-        with (home / "pyproject.toml").open("rb") as fh:
-            project = tomllib.load(fh).get("project")
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
+    project = (pyproject(home) or {}).get("project")
     name = project.get("name") if isinstance(project, dict) else None
     if not isinstance(name, str) or not name:
         return None

@@ -94,10 +94,15 @@ def cache_root(app_root: Path) -> Path:
     return Path(shared) if shared else app_root / ".cache"
 
 
-def new_generation(app_root: Path, python: str, environ: dict[str, str] | None = None) -> Path:
-    """A fresh, not yet linked virtualenv under APP_ROOT/.generations/."""
-    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"
-    gen = app_root / GENERATIONS / stamp
+def new_generation(
+    app_root: Path, python: str, environ: dict[str, str] | None = None, name: str | None = None
+) -> Path:
+    """A fresh, not yet linked virtualenv under APP_ROOT/.generations/: called `name`
+    when no generation has that name yet, else after the time it was made."""
+    gen = app_root / GENERATIONS / name if name else None
+    if gen is None or gen.exists():
+        stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"
+        gen = app_root / GENERATIONS / stamp
     gen.parent.mkdir(parents=True, exist_ok=True)
     make_venv(python, gen, cache_root(app_root), environ)
     return gen

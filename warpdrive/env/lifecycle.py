@@ -7,12 +7,12 @@ import os
 import re
 import shutil
 import sys
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from warpdrive import output
+from warpdrive.context import pyproject
 from warpdrive.env import generations, registry
 from warpdrive.env.registry import ENV_PREFIX, EnvRecord
 from warpdrive.errors import PythonNotFound, PythonUnavailable
@@ -43,11 +43,7 @@ def read_runtime_txt(src: Path) -> str | None:
 
 
 def read_requires_python(src: Path) -> str | None:
-    try:
-        with open(src / "pyproject.toml", "rb") as fh:
-            project = tomllib.load(fh).get("project")
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
+    project = (pyproject(src) or {}).get("project")
     value = project.get("requires-python") if isinstance(project, dict) else None
     return value.strip() if isinstance(value, str) and value.strip() else None
 

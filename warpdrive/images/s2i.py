@@ -26,7 +26,7 @@ from warpdrive.errors import (
     RuntimePythonMismatch,
     SourceNotDirectory,
 )
-from warpdrive.images import engine, push, upload
+from warpdrive.images import engine, layers, push, upload
 from warpdrive.images.builder import PYTHONS, default_tag
 
 DEFAULT_PYTHON = "3.11"
@@ -135,6 +135,9 @@ def save_artifacts(client, image, scripts: str, network: str, target: Path) -> P
         entrypoint=["/usr/bin/env"],
         network_mode=network,
         user=image.attrs["Config"].get("User") or "",
+        # warpdrive's builders: the caches, for a build whose dependencies changed
+        # (an unchanged environment is reused from the previous image's layers).
+        environment=["WARPDRIVE_SAVE_ARTIFACTS=caches"],
     )
     try:
         chunks = container.attach(stdout=True, stderr=False, stream=True, logs=True)
@@ -218,7 +221,14 @@ def last_lines(lines: list[str], last: str, error: str) -> tuple[str, str]:
 
 
 def run_script(
-    client, image: Image, command: str, env: dict[str, str], network: str, upload, user=None
+    client,
+    image: Image,
+    command: str,
+    env: dict[str, str],
+    network: str,
+    upload,
+    user=None,
+    **create,
 ):
     """A container of `image` running `/bin/sh -c command` as `user` (default: the
     assemble user) with the upload tar on its stdin, its output streamed to our stderr.
@@ -233,6 +243,7 @@ def run_script(
         environment=[f"{k}={v}" for k, v in env.items()],
         user=image.user if user is None else user,
         network_mode=network,
+        **create,
     )
     try:
         sock = client.api.attach_socket(container.id, params={"stdin": 1, "stream": 1})
@@ -276,21 +287,30 @@ def script_path(image: Image, name: str, own: list[str]) -> str:
     return f"{image.destination}/scripts/{name}" if name in own else f"{image.scripts}/{name}"
 
 
-def assemble_command(dest: str, assemble: str, build_env: bool, ca_bundle: bool) -> str:
-    """The assemble container's shell command: unpack the upload, then assemble.
+def assemble_command(
+    dest: str, assemble: str, build_env: bool, ca_bundle: bool, after: str = ""
+) -> str:
+    """The assemble container's shell command: unpack the upload, then assemble, then
+    `after` if assemble succeeded.
 
     Build-only values travel in the upload, not in the container's Env (which a commit
     keeps): the shell exports them and deletes their file before assemble starts, and
     deletes the CA bundle once assemble is done, so neither is in any layer."""
     unpack = f"tar -C {dest} -xf -"
+    then = f" && {after}" if after else ""
     if not build_env:
-        return f"{unpack} && {assemble}"
+        return f"{unpack} && {assemble}{then}"
     env_file = f"{dest}/{upload.BUILD_ENV}"
     load = f"set -a && . {env_file} && rm -f {env_file} && set +a"
     if not ca_bundle:
-        return f"{unpack} && {load} && exec {assemble}"
+        return (
+            f"{unpack} && {load} && {assemble}{then}"
+            if after
+            else (f"{unpack} && {load} && exec {assemble}")
+        )
     ca = f"{dest}/{upload.CA_BUNDLE}"
-    return f"{unpack} && {load} && {{ {assemble}; status=$?; rm -f {ca}; exit $status; }}"
+    kept = "[ $status = 0 ] || exit $status" if after else "exit $status"
+    return f"{unpack} && {load} && {{ {assemble}; status=$?; rm -f {ca}; {kept}; }}{then}"
 
 
 def build(req: S2IRequest) -> str:
@@ -327,62 +347,169 @@ def build(req: S2IRequest) -> str:
 
     via = f" and runtime image {runtime.name}" if runtime else ""
     output.step(f"Building {repo}:{tag} from {src} with builder {builder.name}{via}")
+    labels = {
+        **git_labels(src),
+        "io.openshift.s2i.build.image": reference(builder.name),
+        "io.openshift.s2i.build.source-location": str(src),
+        "io.k8s.display-name": name,
+    }
+    build_env = dict(req.build_env)
+    if req.ca_bundle:
+        ca_path = f"{builder.destination}/{upload.CA_BUNDLE}"
+        for key in ("SSL_CERT_FILE", "PIP_CERT", "REQUESTS_CA_BUNDLE"):
+            build_env.setdefault(key, ca_path)
+    job = Job(client, req, src, builder, (repo, tag), s2i_env, build_env, labels)
     with tempfile.TemporaryDirectory(prefix="warpdrive-s2i-") as tmp:
-        artifacts = None
+        job.tmp = Path(tmp)
         previous = engine.image_or_none(client, f"{repo}:{tag}") if req.incremental else None
-        if previous is not None and runtime is not None:
-            # As with s2i: the runtime image has no save-artifacts to give the caches back.
-            output.step("Two-stage build: the previous image's caches are not used")
-        elif previous is not None:
-            output.step(f"Saving artifacts from the previous {repo}:{tag}")
-            with engine.failure_is_an_error("saving the previous image's artifacts"):
-                artifacts = save_artifacts(
-                    client, previous, builder.scripts, req.network, Path(tmp) / "artifacts.tar"
-                )
-        build_env = dict(req.build_env)
-        if req.ca_bundle:
-            ca_path = f"{builder.destination}/{upload.CA_BUNDLE}"
-            for key in ("SSL_CERT_FILE", "PIP_CERT", "REQUESTS_CA_BUNDLE"):
-                build_env.setdefault(key, ca_path)
-        upload_path = Path(tmp) / "upload.tar"
-        with upload_path.open("wb") as fh:
-            own = upload.write_upload(src, fh, artifacts, build_env, req.ca_bundle)
-        if artifacts:
-            artifacts.unlink()
-        command = assemble_command(
-            builder.destination,
-            script_path(builder, "assemble", own),
-            bool(build_env),
-            bool(req.ca_bundle),
-        )
-        with engine.failure_is_an_error("running assemble"):
-            container, status, last = run_script(
-                client, builder, command, s2i_env, req.network, upload_path
-            )
-        try:
-            if status != 0:
-                raise AssembleFailed(builder.name, status, last)
-            labels = {
-                **git_labels(src),
-                **image_metadata_labels(container),
-                "io.openshift.s2i.build.image": reference(builder.name),
-                "io.openshift.s2i.build.source-location": str(src),
-                "io.k8s.display-name": name,
-            }
-            if runtime is None:
-                run = script_path(builder, "run", own)
-                with engine.failure_is_an_error("committing the image"):
-                    commit(container, builder, repo, tag, run, s2i_env, labels)
-            else:
-                with engine.failure_is_an_error("making the two-stage image"):
-                    into_runtime(client, req, src, container, runtime, (repo, tag), s2i_env, labels)
-        finally:
-            with contextlib.suppress(Exception):
-                container.remove(force=True)
+        layered = False
+        if runtime is None:
+            with engine.failure_is_an_error("looking into the builder image"):
+                split = f"{builder.scripts}/{layers.SPLIT}"
+                layered = layers.has_file(client, builder.obj.id, split)
+        if not (layered and previous is not None and job.reuse_environment(previous)):
+            artifacts = None
+            if previous is not None and runtime is not None:
+                # As with s2i: the runtime image has no save-artifacts to give the caches back.
+                output.step("Two-stage build: the previous image's caches are not used")
+            elif previous is not None:
+                output.step(f"Saving artifacts from the previous {repo}:{tag}")
+                with engine.failure_is_an_error("saving the previous image's artifacts"):
+                    artifacts = save_artifacts(
+                        client, previous, builder.scripts, req.network, job.tmp / "artifacts.tar"
+                    )
+            job.assemble(artifacts, runtime, layered)
     output.step(f"Built image {repo}:{tag}")
     if creds is not None:
         return push.push(client, repo, tag, creds)
     return f"{repo}:{tag}"
+
+
+@dataclass
+class Job:
+    """One build's settings, for its steps."""
+
+    client: Any
+    req: S2IRequest
+    src: Path
+    builder: Image
+    name: tuple[str, str]  # repository, tag
+    env: dict[str, str]  # .s2i/environment and --env
+    build_env: dict[str, str]
+    labels: dict[str, str]
+    tmp: Path = Path()
+
+    def write_upload(self, artifacts: Path | None) -> tuple[Path, list[str]]:
+        path = self.tmp / "upload.tar"
+        with path.open("wb") as fh:
+            own = upload.write_upload(self.src, fh, artifacts, self.build_env, self.req.ca_bundle)
+        if artifacts:
+            artifacts.unlink()
+        return path, own
+
+    def command(self, script: str, after: str = "") -> str:
+        return assemble_command(
+            self.builder.destination,
+            script,
+            bool(self.build_env),
+            bool(self.req.ca_bundle),
+            after,
+        )
+
+    def reuse_environment(self, previous) -> bool:
+        """An incremental build on the previous image's environment: its source layer
+        replaced, nothing installed. False when that cannot be done (then a full
+        build): no environment image named, the app's own assemble, or dependency
+        inputs that changed."""
+        env_id = previous.labels.get(layers.ENV_LABEL)
+        below = engine.image_or_none(self.client, env_id) if env_id else None
+        if below is None or (self.src / ".s2i" / "bin" / "assemble").is_file():
+            return False
+        # Built on this builder as it is now: another builder, or this one made again
+        # (a new warpdrive, new Debian packages), gets a new environment.
+        builder_layers = self.builder.obj.attrs["RootFS"]["Layers"]
+        if below.attrs["RootFS"]["Layers"][: len(builder_layers)] != builder_layers:
+            return False
+        root = layers.app_root(image_env(self.builder.config))
+        repo, tag = self.name
+        with engine.failure_is_an_error("reading the previous build record"):
+            artifacts = layers.previous_record(
+                self.client, previous, root, self.tmp / "artifacts.tar"
+            )
+        if artifacts is None:
+            return False
+        output.step(
+            f"Reusing the environment of the previous {repo}:{tag}: only the source changes"
+        )
+        upload_path, own = self.write_upload(artifacts)
+        on_env = Image(self.builder.name, below, self.builder.config)
+        with engine.failure_is_an_error("running assemble-source"):
+            container, status, last = run_script(
+                self.client,
+                on_env,
+                self.command(f"{self.builder.scripts}/{layers.ASSEMBLE_SOURCE}"),
+                self.env,
+                self.req.network,
+                upload_path,
+                tmpfs=layers.TMPFS,
+            )
+        try:
+            if status == layers.DEPENDENCIES_CHANGED:
+                output.step("The dependency inputs changed: building the environment anew")
+                return False
+            if status != 0:
+                raise AssembleFailed(self.builder.name, status, last, layers.ASSEMBLE_SOURCE)
+            labels = {**self.labels, layers.ENV_LABEL: below.id}
+            with engine.failure_is_an_error("committing the image"):
+                commit(container, self.builder, repo, tag, self.run(own), self.env, labels)
+        finally:
+            with contextlib.suppress(Exception):
+                container.remove(force=True)
+        return True
+
+    def run(self, own: list[str]) -> str:
+        return script_path(self.builder, "run", own)
+
+    def assemble(self, artifacts: Path | None, runtime: Image | None, layered: bool) -> None:
+        """Assemble in the builder, then commit: in layers, as one layer, or into the
+        runtime image."""
+        upload_path, own = self.write_upload(artifacts)
+        assemble = script_path(self.builder, "assemble", own)
+        split = f"{self.builder.scripts}/{layers.SPLIT}" if layered else ""
+        command = self.command(assemble, split)
+        client, repo, tag = self.client, *self.name
+        with contextlib.ExitStack() as stack:
+            create: dict[str, Any] = {}
+            if layered:
+                volume = stack.enter_context(layers.volume(client))
+                root = layers.app_root(image_env(self.builder.config))
+                create = {
+                    "tmpfs": layers.TMPFS,
+                    "mounts": [layers.mount(volume, f"{root}/.cache")],
+                }
+            with engine.failure_is_an_error("running assemble"):
+                container, status, last = run_script(
+                    client, self.builder, command, self.env, self.req.network, upload_path, **create
+                )
+            stack.callback(container.remove, force=True)
+            if status != 0:
+                raise AssembleFailed(self.builder.name, status, last)
+            if layered:
+                top, below, written = layers.stack(client, container, self.builder, root, volume)
+                stack.callback(top.remove, force=True)
+                labels = {**written, **self.labels, layers.ENV_LABEL: below.id}
+                with engine.failure_is_an_error("committing the image"):
+                    commit(top, self.builder, repo, tag, self.run(own), self.env, labels)
+                return
+            labels = {**image_metadata_labels(container), **self.labels}
+            if runtime is None:
+                with engine.failure_is_an_error("committing the image"):
+                    commit(container, self.builder, repo, tag, self.run(own), self.env, labels)
+            else:
+                with engine.failure_is_an_error("making the two-stage image"):
+                    into_runtime(
+                        client, self.req, self.src, container, runtime, self.name, self.env, labels
+                    )
 
 
 def input_files(runtime: Image) -> list[tuple[str, str]]:

@@ -208,8 +208,13 @@ def prepare(
             check_port(plan.port, plan.port_source)
         SERVERS[plan.server].prepare(ctx, plan)
         if plan.run_user:
-            runuser.check_readable(plan.run_user, readable_paths(ctx, spec))
-            writable.hand_over(plan.run_user, spec)
+            readable = readable_paths(ctx, spec)
+            asked = [("-r", path) for _, path in readable] + writable.checks(spec)
+            # Usually one process of the run user says that all is well; else the
+            # checks one by one, which name what is wrong or put it right.
+            if not all(runuser.allowed(plan.run_user, asked)):
+                runuser.check_readable(plan.run_user, readable)
+                writable.hand_over(plan.run_user, spec)
     env = proc.with_venv(ctx.environ, ctx.app_root)
     env.update(plan.env)
     return plan, env

@@ -70,7 +70,8 @@ def allowed(user: str, checks: list[tuple[str, Path]]) -> list[bool]:
         return []
     entry = pwd.getpwnam(user)
     pairs = [arg for test, path in checks for arg in (test, str(path))]
-    argv = ["sh", "-c", _ANSWER_ALL, "sh", *pairs]
+    # /bin/sh by its path: a search of PATH as the user tries every directory first.
+    argv = ["/bin/sh", "-c", _ANSWER_ALL, "sh", *pairs]
     answers = proc.capture(argv, user=entry.pw_uid, group=entry.pw_gid).stdout.split()
     # A shell that could not run (or stopped early) answers no for what it left out.
     return [i < len(answers) and answers[i] == "1" for i in range(len(checks))]

@@ -65,15 +65,21 @@ def give(path: Path, is_directory: bool, user: str) -> str | None:
     return f"owner {user}"
 
 
+def checks(spec: AppSpec) -> list[tuple[str, Path]]:
+    """The (test, path) pairs that all hold when `user` can already write what the app
+    writes: usually all is as an earlier start left it."""
+    directories, files = state(spec)
+    ways_in = [("-x", nearest_existing(path.parent)) for path in directories]
+    return ways_in + [("-w", path) for path in [*directories, *files]]
+
+
 def hand_over(user: str, spec: AppSpec) -> None:
     """Make the SQLite databases (with their directories) and MEDIA_ROOT writable by
     `user`, in one step line naming each change; refuse with one error naming the
     path when that cannot be done."""
     directories, files = state(spec)
-    # Usually all is as an earlier start left it: one question to the system says so.
-    ways_in = [("-x", nearest_existing(path.parent)) for path in directories]
-    writes = [("-w", path) for path in [*directories, *files]]
-    if all(runuser.allowed(user, ways_in + writes)):
+    # One question to the system says when nothing is to be done.
+    if all(runuser.allowed(user, checks(spec))):
         return
     # First, so that nothing is changed when this refuses. Each file's directory is
     # among the directories, and will be opened to `user` if need be.

@@ -9,12 +9,11 @@ only when no list or lockfile is there.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from warpdrive.context import Context
+from warpdrive.context import Context, pyproject
 from warpdrive.errors import (
     BadSetting,
     ConflictingSettings,
@@ -25,10 +24,8 @@ from warpdrive.errors import (
 
 
 def _pyproject_is_project(home: Path) -> bool:
-    try:
-        with (home / "pyproject.toml").open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
+    data = pyproject(home)
+    if data is None:
         return False
     return "project" in data or "build-system" in data
 
@@ -36,10 +33,8 @@ def _pyproject_is_project(home: Path) -> bool:
 def _lock_project_is_package(home: Path) -> bool:
     """A pyproject.toml beside poetry.lock or uv.lock that builds a package: it has a
     [build-system], and neither Poetry's `package-mode` nor uv's `package` is false."""
-    try:
-        with (home / "pyproject.toml").open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
+    data = pyproject(home)
+    if data is None:
         return False
     tool = data.get("tool", {})
     poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}

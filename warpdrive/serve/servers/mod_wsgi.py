@@ -9,10 +9,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from warpdrive import resources
+from warpdrive import proc, resources
+from warpdrive.build import record
 from warpdrive.context import Context
 from warpdrive.errors import SocketPathTooLong
-from warpdrive.serve import apache, runuser
+from warpdrive.serve import apache, migrated, runuser
 from warpdrive.serve.servers import mod_wsgi_options
 from warpdrive.serve.servers.base import GRACEFUL_SECONDS, Launch, Server
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 # pid (the largest Linux gives) and a 2-digit generation.
 SOCKET_NAME_ROOM = 23
 SERVER_ROOT_VARIABLE = "WARPDRIVE_MOD_WSGI_SERVER_ROOT"
+# What Apache's configuration in the server root was made from (setup_key): the
+# launcher runs mod_wsgi-express again only when it differs from the last run's.
+SETUP_KEY_VARIABLE = "WARPDRIVE_MOD_WSGI_SETUP_KEY"
 
 
 def server_root(ctx: Context, port: int) -> Path:
@@ -32,6 +36,40 @@ def server_root(ctx: Context, port: int) -> Path:
 
 def graceful_conf(root: Path) -> Path:
     return root.with_suffix(".graceful.conf")
+
+
+def setup_key_file(root: Path) -> Path:
+    """Where the launcher keeps the key of the configuration it had written."""
+    return root.with_suffix(".setup")
+
+
+def setup_key(ctx: Context, plan: LaunchPlan) -> str:
+    """A digest of everything `mod_wsgi-express start-server --setup-only` writes its
+    configuration from: its arguments, working directory, user and environment (as the
+    launcher passes it, less what changes from one shell to the next), the installed
+    packages (mod_wsgi among them: the site-packages directories, resolved, and their
+    times) and Apache's server program. Equal keys, equal configuration."""
+    environ = {**proc.with_venv(ctx.environ, ctx.app_root), **plan.env}
+    environ = {k: v for k, v in environ.items() if k not in migrated.VOLATILE}
+    files = [*ctx.app_root.glob("lib/python*/site-packages"), Path(plan.server_argv[0])]
+    layout = apache.installed_layout(ctx.app_root)
+    program = apache.server_program(layout, environ) if layout else None
+    files += [Path(program)] if program else []
+    stats = {}
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stats[str(path.resolve())] = [info.st_mtime_ns, info.st_size]
+    facts = {
+        "argv": plan.server_argv,
+        "cwd": plan.env["WARPDRIVE_APP_HOME"],
+        "user": [os.getuid(), os.getgid()],
+        "environ": environ,
+        "files": stats,
+    }
+    return record.digest_of(facts)
 
 
 # The locale the app runs in when the environment names no UTF-8 locale that exists.
@@ -67,8 +105,9 @@ class ModWsgi(Server):
     requirements = ("mod_wsgi==6.1.1", "dumb-init==1.2.5.post1")
     executable = "mod_wsgi-express"
     notes = (
-        "mod_wsgi-express writes Apache's configuration (--setup-only), then "
-        "Apache runs under dumb-init, which makes SIGTERM a graceful stop",
+        "mod_wsgi-express writes Apache's configuration (--setup-only; reused while "
+        "nothing it is made from changed), then Apache runs under dumb-init, which "
+        "makes SIGTERM a graceful stop",
     )
     process_settings = ("MOD_WSGI_PROCESSES", "WEB_CONCURRENCY")
     thread_settings = ("MOD_WSGI_THREADS", "WARPDRIVE_THREADS")
@@ -167,12 +206,14 @@ class ModWsgi(Server):
             raise SocketPathTooLong(directory)
 
     def prepare(self, ctx: Context, plan: LaunchPlan) -> None:
-        """Apache's own setting for how long a graceful stop waits; mod_wsgi-express
-        has no option for it, so it goes in through --include-file."""
+        """Apache's own setting for how long a graceful stop waits (mod_wsgi-express
+        has no option for it, so it goes in through --include-file), and the key that
+        lets the launcher reuse the configuration of the last start (setup_key)."""
         path = graceful_conf(Path(plan.env[SERVER_ROOT_VARIABLE]))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"GracefulShutdownTimeout {GRACEFUL_SECONDS}\n", encoding="utf-8")
         path.chmod(0o644)
+        plan.env[SETUP_KEY_VARIABLE] = setup_key(ctx, plan)
 
 
 SERVER = ModWsgi()
