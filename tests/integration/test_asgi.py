@@ -117,6 +117,9 @@ def test_an_asgi_factory_with_literal_arguments(apps, server):
         assert (status, json.loads(body)) == (200, {"greeting": "hello"}), running.log.read_text()
         status, _ = running.get("/static/site.css")
         assert status == 404
+        if server != "granian":  # uvicorn and gunicorn's ASGI worker run on uvloop
+            status, body = running.get("/loop")
+            assert (status, json.loads(body)["loop"].split(".")[0]) == (200, "uvloop")
 
 
 def test_an_asgi_factory_named_without_its_call_fails_the_build(apps):

@@ -309,8 +309,9 @@ def test_asgi_servers_plan_an_asgi_app(tmp_path, server, static):
     else:
         assert args[-1] == "main:app"
         assert "WARPDRIVE_ASGI_APP" not in plan.env
-        # uvicorn needs its fast event loop and HTTP parser; websockets is optional.
-        speedups = ["uvloop", "httptools"] if server == "uvicorn" else []
+        # uvicorn needs its fast event loop and HTTP parser, gunicorn's ASGI worker the
+        # loop; uvicorn's websockets is optional.
+        speedups = {"uvicorn": ["uvloop", "httptools"], "gunicorn": ["uvloop"]}.get(server, [])
         assert SERVERS[server].needed_packages(spec) == speedups
     assert "whitenoise" not in SERVERS[server].needed_packages(spec)
     if server == "uvicorn":

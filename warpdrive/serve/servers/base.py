@@ -33,6 +33,8 @@ STATIC_PACKAGE = "whitenoise"
 WHITENOISE = "whitenoise==6.12.0"
 ASGI_STATIC_PACKAGE = "servestatic"
 SERVESTATIC = "servestatic==4.4.0"
+# The fast event loop uvicorn and gunicorn's ASGI worker use when it is installed.
+UVLOOP = "uvloop==0.23.0"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,14 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from warpdrive.detect.spec import AppSpec
-from warpdrive.serve.servers.base import GRACEFUL_SECONDS, SERVESTATIC, Launch, Server, wrapper
+from warpdrive.serve.servers.base import (
+    GRACEFUL_SECONDS,
+    SERVESTATIC,
+    UVLOOP,
+    Launch,
+    Server,
+    wrapper,
+)
 
 
 class Uvicorn(Server):
@@ -26,7 +33,7 @@ class Uvicorn(Server):
     # websockets package lets it serve an app's WebSocket routes.
     requirements = (
         "uvicorn==0.54.0",
-        "uvloop==0.23.0",
+        UVLOOP,
         "httptools==0.9.0",
         "websockets==17.4",
         SERVESTATIC,
