@@ -31,7 +31,7 @@ soak: venv  ## 100 connections against the examples under each server, SOAK_SECO
 	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m pytest -ra -s tests/integration/test_soak.py $(PYTEST_ARGS)
 
 # The performance figures (benchmarks/README.md); BENCH_ARGS passes options on.
-bench: venv  ## every figure (about 25 minutes on 2 CPUs): benchmarks/results.md and results.json
+bench: venv  ## every figure (about 32 minutes on 2 CPUs): benchmarks/results.md and results.json
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 bench-quick: venv  ## a subset in 3 to 5 minutes, as CI runs it: benchmarks/work/results-quick.*

@@ -53,7 +53,9 @@ FULL = Plan(
     servers=SERVERS,
     idle_seconds=2,
     load=LoadSettings(seconds=6),
-    load_runs=3,
+    # Five: on 2 CPUs shared with wrk, one run of a configuration can differ from the
+    # next by 15-20%; the tuning comparisons are medians of per-repetition ratios.
+    load_runs=5,
     wsgi_grids={
         "mod_wsgi": THREADED,
         "gunicorn": THREADED,

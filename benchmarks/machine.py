@@ -52,6 +52,13 @@ def machine() -> dict:
     }
 
 
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages: at the start of a run they tell how busy
+    the machine was with other work (during the run the bench's own servers and wrk
+    add about one per CPU)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def git_revision() -> str:
     commit = output(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
     if not commit:

@@ -53,6 +53,20 @@ def ratio(comparison: dict | None) -> str:
     return text
 
 
+def machine_load(averages: dict | None) -> str:
+    """The load averages a run recorded, or that a run from before they were has none."""
+    if not averages:
+        return "not recorded (the run predates it)"
+
+    def three(values: list[float]) -> str:
+        return " / ".join(f"{x:.2f}" for x in values)
+
+    return (
+        f"load average (1 / 5 / 15 min) {three(averages['start'])} at the start, "
+        f"{three(averages['end'])} at the end (the run's own servers and wrk included)"
+    )
+
+
 def header(data: dict) -> list[str]:
     m, v, s = data["machine"], data["versions"], data["settings"]
     servers = v["servers"]
@@ -68,6 +82,7 @@ def header(data: dict) -> list[str]:
             "machine",
             f"{m['os']}, Linux {m['kernel']}, {m['cpus']} CPUs ({m['cpu']}), {m['memory_gib']} GiB",
         ),
+        ("machine load", machine_load(m.get("load_average"))),
         ("warpdrive", f"{v['warpdrive']}, run as {s['run_as']['ours']}"),
         (
             "original",

@@ -204,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     ours = Ours(work / "ours", args.python, environ, logs)
     bench = Bench(plan, work, logs, ours, original, why)
     began = time.monotonic()
+    load_at_start = machine.load_average()
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
     skip = set(args.skip)
@@ -242,7 +243,10 @@ def main(argv: list[str] | None = None) -> int:
         "mode": plan.name,
         "date": date,
         "elapsed_seconds": round(time.monotonic() - began, 1),
-        "machine": about["machine"],
+        "machine": {
+            **about["machine"],
+            "load_average": {"start": load_at_start, "end": machine.load_average()},
+        },
         "versions": about["versions"],
         "settings": {
             "plan": dataclasses.asdict(plan),

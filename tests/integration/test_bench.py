@@ -59,6 +59,9 @@ def check_well_formed(data: dict, mode: str) -> dict[str, dict]:
     assert data["mode"] == mode
     assert data["date"].endswith("UTC")
     assert data["machine"]["cpus"] >= 1 and data["machine"]["os"]
+    averages = data["machine"]["load_average"]
+    for when in ("start", "end"):
+        assert len(averages[when]) == 3 and all(x >= 0 for x in averages[when]), averages
     for key in ("warpdrive", "app_python", "wrk", "servers"):
         assert data["versions"][key], key
     figures = {f["id"]: f for f in data["figures"]}
@@ -97,7 +100,7 @@ def check_well_formed(data: dict, mode: str) -> dict[str, dict]:
 
 def check_markdown(text: str, data: dict) -> None:
     assert text.startswith("# warpdrive benchmarks\n")
-    for row in ("| date |", "| machine |", "| warpdrive |", "| load |"):
+    for row in ("| date |", "| machine |", "| machine load |", "| warpdrive |", "| load |"):
         assert row in text
     for section in ("## Targets", "## warpdrive and the original", "## Every figure"):
         assert section in text
