@@ -34,6 +34,17 @@ def engine():
     return need_engine()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_leftover_app_images(engine):
+    """Remove the app images an earlier, interrupted run left (warpdrive-test-*, not the
+    base images): `warpdrive s2i` builds incrementally on an image of the same name, so a
+    leftover would change what a test builds."""
+    for image in engine.images.list():
+        for tag in image.tags:
+            if tag.startswith("warpdrive-test-") and not tag.startswith("warpdrive-test-base:"):
+                engine.images.remove(tag, force=True)
+
+
 def base_image(engine, python: str) -> str:
     name = f"warpdrive-test-base:{SUITES[python]}-slim"
     try:
