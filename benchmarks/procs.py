@@ -156,6 +156,25 @@ class Server:
             for chunk in iter(lambda: self.process.stdout.read1(65536), b""):
                 out.write(chunk)
 
+    def until_exec(self, timeout: float = 60) -> float | None:
+        """Seconds from start until the started process execs another program (the
+        server `warpdrive start` replaces itself with), read from /proc/PID/cmdline
+        every 2 ms; None when it exited or did not exec within `timeout`."""
+        cmdline = Path(f"/proc/{self.process.pid}/cmdline")
+        try:
+            first = cmdline.read_bytes()
+        except OSError:
+            return None
+        deadline = self.started + timeout
+        while time.perf_counter() < deadline and self.process.poll() is None:
+            try:
+                if cmdline.read_bytes() != first:
+                    return time.perf_counter() - self.started
+            except OSError:
+                return None
+            time.sleep(0.002)
+        return None
+
     def first_200(self, timeout: float = 120) -> float:
         """Seconds from start until GET / answers 200."""
         deadline = self.started + timeout

@@ -3,7 +3,13 @@ each server, and the original's `warpdrive start` at its defaults.
 
 The clock starts when the start command is spawned and stops when GET / answers 200.
 The server then sits idle for a moment; SIGTERM goes to the process that was spawned
-(after the exec chain, the server itself) and the clock runs until it exits."""
+(after the exec chain, the server itself) and the clock runs until it exits.
+
+Where ours spends the time, per server: warpdrive's own part, until it execs the
+server (its process start, reading the build, the plan, the migrate check, the port
+check, the server's preparation, the run user's checks); of that, the plan alone
+(`warpdrive start --dry-run`, a separate run); and the server's part, from the exec
+until the first 200 (its own start-up and loading the app)."""
 
 from __future__ import annotations
 
@@ -11,7 +17,9 @@ import shutil
 import time
 from pathlib import Path
 
+from benchmarks import procs
 from benchmarks.context import Bench
+from benchmarks.ours import WARPDRIVE
 from benchmarks.procs import BenchError, Server, free_port
 
 
@@ -23,22 +31,42 @@ def stop_id(server: str) -> str:
     return f"stop.{server}"
 
 
+# The parts of ours' start to first 200: (figure id suffix, title).
+PARTS = (
+    ("warpdrive", "warpdrive's part (spawn to the exec of the server)"),
+    ("plan", "of which the plan (`start --dry-run`, run on its own)"),
+    ("server", "the server's part (exec to first 200)"),
+)
+
+
+def part_id(server: str, part: str) -> str:
+    return f"start.{server}.{part}"
+
+
 def figures(bench: Bench) -> list[tuple[str, str, str]]:
     ids = []
     for server in bench.plan.servers:
         ids.append((start_id(server), f"start to first 200, {server}", "s"))
+        for part, title in PARTS:
+            ids.append((part_id(server, part), f"start to first 200, {server}: {title}", "s"))
         ids.append((stop_id(server), f"exit after SIGTERM when idle, {server}", "s"))
     ids.append((start_id("original"), "start to first 200", "s"))
     ids.append((stop_id("original"), "exit after SIGTERM when idle", "s"))
     return ids
 
 
-def cycle(bench: Bench, server: Server, key: str) -> None:
-    """Start, first 200, idle, SIGTERM, exit: one value for each figure of `key`."""
+def cycle(bench: Bench, server: Server, key: str, parts: bool = False) -> None:
+    """Start, first 200, idle, SIGTERM, exit: one value for each figure of `key`; with
+    `parts`, the time until the exec and after it too."""
     results = bench.results
     try:
         server.start()
-        results.figures[start_id(key)].values.append(server.first_200())
+        execed = server.until_exec() if parts else None
+        first = server.first_200()
+        results.figures[start_id(key)].values.append(first)
+        if execed is not None:
+            results.figures[part_id(key, "warpdrive")].values.append(execed)
+            results.figures[part_id(key, "server")].values.append(first - execed)
         time.sleep(bench.plan.idle_seconds)
     except BenchError:
         server.stop(timeout=5)
@@ -64,6 +92,10 @@ def homes(bench: Bench) -> dict[str, Path]:
                 start_id(server), "", "Apache development files (apxs) are not installed"
             )
             bench.results.skip(stop_id(server), "", "Apache development files are not installed")
+            for part, _ in PARTS:
+                bench.results.skip(
+                    part_id(server, part), "", "Apache development files are not installed"
+                )
             continue
         bench.step(f"Building the Django example for {server}")
         home = bench.ours.home(f"serve-{server}")
@@ -85,7 +117,11 @@ def measure(bench: Bench) -> None:
         for server, home in envs.items():
             log = f"start-{server}.log"
             started = bench.ours.server(home, bench.ours_django, log, server, ports[server])
-            cycle(bench, started, server)
+            cycle(bench, started, server, parts=True)
+            argv = [WARPDRIVE, "start", str(bench.ours_django), "--server", server, "--dry-run"]
+            argv += ["--port", str(ports[server])]
+            took = procs.run(argv, bench.ours.env(home), bench.logs / log, cwd=bench.ours_django)
+            bench.results.figures[part_id(server, "plan")].values.append(took)
         if bench.original:
             started = bench.original.server("serve", "original-start.log", ports["original"])
             cycle(bench, started, "original")

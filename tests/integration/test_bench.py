@@ -22,15 +22,16 @@ from tests.support.cli import Result, run_command
 
 UNITS = {"s", "req/s", "MB"}
 # What the quick subset measures (benchmarks/README.md): none of it may be missing.
+# A start to first 200 and its parts: warpdrive's until the exec, the plan, the server's.
+PARTS = ("", ".warpdrive", ".plan", ".server")
 QUICK_FIGURES = [
     "activate.existing.ours",
     "activate.new.ours",
     "build.cold.uv",
     "build.cold.pip",
     "build.noop.ours",
-    "start.mod_wsgi",
+    *(f"start.{s}{part}" for s in ("mod_wsgi", "gunicorn") for part in PARTS),
     "stop.mod_wsgi",
-    "start.gunicorn",
     "stop.gunicorn",
     "rps.wsgi.runserver",
     "rps.django.ours",
@@ -144,6 +145,13 @@ def test_bench_quick_writes_complete_well_formed_results(work):
             )
             assert auto["extra"]["server"] == tuned["extra"]["server"] == server
             assert auto["extra"]["sizing"]["processes"] >= 1 and tuned["extra"]["processes"] >= 1
+    for server in ("mod_wsgi", "gunicorn"):
+        # The two parts of each start add up to it; the plan was measured too.
+        whole, before, after = (
+            figures[f"start.{server}{p}"]["values"] for p in PARTS[:2] + PARTS[3:]
+        )
+        assert [b + a for b, a in zip(before, after, strict=True)] == pytest.approx(whole)
+        assert figures[f"start.{server}.plan"]["median"] > 0 and min(after) > 0
     check_markdown((out / "results-quick.md").read_text(), data)
 
     # Judged again from the saved figures alone, the results come out the same.
