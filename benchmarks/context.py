@@ -12,6 +12,7 @@ from pathlib import Path
 from benchmarks.load import LoadSettings
 from benchmarks.original import Original
 from benchmarks.ours import Ours
+from benchmarks.procs import CpuSplit, cpu_split
 from benchmarks.results import Results
 
 SERVERS = ("mod_wsgi", "gunicorn", "waitress", "uwsgi")
@@ -53,8 +54,8 @@ FULL = Plan(
     servers=SERVERS,
     idle_seconds=2,
     load=LoadSettings(seconds=6),
-    # Five: on 2 CPUs shared with wrk, one run of a configuration can differ from the
-    # next by 15-20%; the tuning comparisons are medians of per-repetition ratios.
+    # Five: one run of a configuration can differ from the next by 15-20%; the tuning
+    # comparisons are medians of per-repetition ratios.
     load_runs=5,
     wsgi_grids={
         "mod_wsgi": THREADED,
@@ -104,6 +105,7 @@ class Bench:
     ours_main_home: Path = Path()  # its environment built with the auto server
     ours_main_root: Path = Path()  # that environment's app root
     auto_server: str = ""  # the server `auto` chose for it
+    cpus: CpuSplit | None = field(default_factory=cpu_split)  # tuning.apart
     began: float = field(default_factory=time.monotonic)
 
     def step(self, message: str) -> None:

@@ -20,6 +20,7 @@ VERSUS = [
     ("no-op rebuild", "build.noop"),
     ("start to first 200", "start"),
     ("requests/s at defaults", "rps.django"),
+    ("requests/s at defaults, server on CPUs apart from wrk's", "rps.django-apart"),
     ("exit after SIGTERM when idle", "stop"),
 ]
 

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from benchmarks.procs import BenchError
+from benchmarks.procs import BenchError, pinned
 
 MAX_SECONDS = 15  # no run may be longer (benchmarks/README.md, "How it measures")
 TIMEOUT_SECONDS = 2
@@ -65,7 +65,7 @@ def parse(text: str) -> LoadResult:
     )
 
 
-def run(port: int, seconds: int, settings: LoadSettings) -> LoadResult:
+def run(port: int, seconds: int, settings: LoadSettings, cpus: tuple[int, ...] = ()) -> LoadResult:
     seconds = min(seconds, MAX_SECONDS)
     argv = [
         wrk_path() or "wrk",
@@ -77,14 +77,16 @@ def run(port: int, seconds: int, settings: LoadSettings) -> LoadResult:
         f"{TIMEOUT_SECONDS}s",
         f"http://127.0.0.1:{port}/",
     ]
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 30, check=False)
+    proc = subprocess.run(
+        pinned(argv, cpus), capture_output=True, text=True, timeout=seconds + 30, check=False
+    )
     if proc.returncode != 0:
         raise BenchError(f"wrk failed ({proc.returncode}): {proc.stderr.strip()}")
     return parse(proc.stdout)
 
 
-def measure(port: int, settings: LoadSettings) -> LoadResult:
-    """A warm-up run, then the counted one."""
+def measure(port: int, settings: LoadSettings, cpus: tuple[int, ...] = ()) -> LoadResult:
+    """A warm-up run, then the counted one; wrk on `cpus` when given."""
     if settings.warmup_seconds:
-        run(port, settings.warmup_seconds, settings)
-    return run(port, settings.seconds, settings)
+        run(port, settings.warmup_seconds, settings, cpus)
+    return run(port, settings.seconds, settings, cpus)

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.procs import Server, free_port, run
+from benchmarks.procs import Server, free_port, pinned, run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -70,9 +70,10 @@ class Ours:
         argv = [WARPDRIVE, "build", str(src), *(["--server", server] if server else [])]
         return run(argv, self.env(home, **extra), self.logs / log, cwd=src)
 
-    def info(self, home: Path, src: Path) -> dict:
+    def info(self, home: Path, src: Path, cpus: tuple[int, ...] = ()) -> dict:
+        """`warpdrive info --json`; on `cpus` when given, as the server will run."""
         proc = subprocess.run(
-            [WARPDRIVE, "info", "--json", str(src)],
+            pinned([WARPDRIVE, "info", "--json", str(src)], cpus),
             env=self.env(home),
             capture_output=True,
             text=True,

@@ -121,6 +121,39 @@ def run(
     return took
 
 
+@dataclass(frozen=True)
+class CpuSplit:
+    """Which CPUs the load generator and a server under load run on: apart, as a server
+    and its clients on different machines would, so that a server's auto settings are
+    judged on the CPUs it really gets, which it can see (it sizes from its affinity)."""
+
+    load: tuple[int, ...]
+    server: tuple[int, ...]
+
+    def describe(self) -> str:
+        return (
+            f"wrk on CPU {cpu_list(self.load)},"
+            f" the server under load on CPU {cpu_list(self.server)}"
+        )
+
+
+def cpu_list(cpus: tuple[int, ...]) -> str:
+    return ",".join(map(str, cpus))
+
+
+def cpu_split(cpus: set[int] | None = None) -> CpuSplit | None:
+    """The first CPU this process may use for wrk (one thread), the others for the
+    server; None on a single CPU, where both must share it."""
+    ordered = sorted(os.sched_getaffinity(0) if cpus is None else cpus)
+    return CpuSplit(tuple(ordered[:1]), tuple(ordered[1:])) if len(ordered) > 1 else None
+
+
+def pinned(argv: list[str], cpus: tuple[int, ...]) -> list[str]:
+    """`argv` run on `cpus` only (taskset sets the affinity and execs it: the same
+    process, which its children inherit); `argv` itself when no CPUs are given."""
+    return ["taskset", "--cpu-list", cpu_list(cpus), *argv] if cpus else argv
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -148,6 +181,7 @@ class Server:
     log: Path
     cwd: Path | None = None
     user: str | None = None
+    cpus: tuple[int, ...] = ()  # pinned to these CPUs when given
     process: subprocess.Popen | None = None
     started: float = 0.0
 
@@ -155,7 +189,7 @@ class Server:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            self.argv,
+            pinned(self.argv, self.cpus),
             cwd=self.cwd,
             env=self.env,
             stdout=subprocess.PIPE,

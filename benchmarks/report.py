@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from benchmarks.procs import CpuSplit
+
 MET = {True: "met", False: "**not met**", None: "not measured"}
 
 
@@ -67,6 +69,16 @@ def machine_load(averages: dict | None) -> str:
     )
 
 
+def cpus_under_load(settings: dict) -> str:
+    """Where wrk and the server ran, or that a run from before they were apart shared."""
+    if "cpus_under_load" not in settings:
+        return "wrk and the server shared every CPU (a run from before they were apart)"
+    split = settings["cpus_under_load"]
+    if not split:
+        return "wrk and the server shared the one CPU"
+    return CpuSplit(tuple(split["load"]), tuple(split["server"])).describe()
+
+
 def header(data: dict) -> list[str]:
     m, v, s = data["machine"], data["versions"], data["settings"]
     servers = v["servers"]
@@ -104,7 +116,8 @@ def header(data: dict) -> list[str]:
         (
             "load",
             f"wrk {v['wrk'] or '?'}, {load['threads']} thread, {load['connections']} "
-            f"connections, {load['warmup_seconds']} s warm-up then {load['seconds']} s, loopback",
+            f"connections, {load['warmup_seconds']} s warm-up then {load['seconds']} s, loopback; "
+            + cpus_under_load(s),
         ),
         ("Docker", v["docker"] or "no engine"),
     ]

@@ -251,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {
             "plan": dataclasses.asdict(plan),
             "auto_server": bench.auto_server,
+            "cpus_under_load": dataclasses.asdict(bench.cpus) if bench.cpus else None,
             "run_as": about["run_as"],
             "work_dir": str(work),
             "checkout": str(ROOT),

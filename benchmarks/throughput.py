@@ -3,10 +3,12 @@
 WSGI example (examples/wsgi), built for each WSGI server in turn: `warpdrive start
 --server S` with its auto settings (processes and threads from the CPUs and memory)
 against the same server hand-tuned over the plan's grid for it (tuning.py); and
-Django's development server serving the same WSGI callable.
+Django's development server serving the same WSGI callable. Each runs on CPUs apart
+from wrk's (tuning.apart).
 
 Django example: ours at its auto settings against the original warpdrive at its
-defaults (mod_wsgi, 1 process of 5 threads)."""
+defaults (mod_wsgi, 1 process of 5 threads), twice: sharing every CPU with wrk, as
+each would run on the machine, and on the CPUs apart from wrk's."""
 
 from __future__ import annotations
 
@@ -27,12 +29,17 @@ WSGI_APPLICATION = "wsgi.application"
 """
 
 
+APART = "server on CPUs apart from wrk's"
+
+
 def figures(bench: Bench) -> list[tuple[str, str, str]]:
     return [
         *tuning.figures("wsgi", WSGI_SERVERS, "WSGI example"),
         ("rps.wsgi.runserver", "requests/s, WSGI example, Django runserver", "req/s"),
         ("rps.django.ours", "requests/s, Django example, defaults", "req/s"),
         ("rps.django.original", "requests/s, Django example, defaults", "req/s"),
+        ("rps.django-apart.ours", f"requests/s, Django example, defaults, {APART}", "req/s"),
+        ("rps.django-apart.original", f"requests/s, Django example, defaults, {APART}", "req/s"),
     ]
 
 
@@ -57,17 +64,24 @@ def measure(bench: Bench) -> None:
     tunings = [tuning.tune(bench, "wsgi", s, grid) for s, grid in plan.wsgi_grids.items()]
     groups = [found.jobs for found in tunings]
     src = ours.source("wsgi", "wsgi-runserver")
+
+    def django_ours() -> Server:
+        return ours.server(bench.ours_main_home, bench.ours_django, "django-auto.log")
+
     others = [
-        (fig["rps.wsgi.runserver"], lambda: runserver(bench, src)),
-        (
-            fig["rps.django.ours"],
-            lambda: ours.server(bench.ours_main_home, bench.ours_django, "django-auto.log"),
-        ),
+        (fig["rps.wsgi.runserver"], lambda: tuning.apart(bench, runserver(bench, src))),
+        (fig["rps.django.ours"], django_ours),
+        (fig["rps.django-apart.ours"], lambda: tuning.apart(bench, django_ours())),
     ]
     if bench.original:
         original = bench.original
+
+        def django_original() -> Server:
+            return original.server("serve", "original-load.log")
+
+        others.append((fig["rps.django.original"], django_original))
         others.append(
-            (fig["rps.django.original"], lambda: original.server("serve", "original-load.log"))
+            (fig["rps.django-apart.original"], lambda: tuning.apart(bench, django_original()))
         )
     groups.append(others)
     tuning.repeat(bench, groups, "Throughput")

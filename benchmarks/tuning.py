@@ -51,6 +51,14 @@ def figures(kind: str, servers: tuple[str, ...], example: str) -> list[tuple[str
     return rows
 
 
+def apart(bench: Bench, server: Server) -> Server:
+    """`server` pinned to CPUs of its own, wrk to another (procs.CpuSplit): auto
+    settings are judged on the CPUs the server really gets, which it sizes from.
+    Unchanged on a single CPU."""
+    server.cpus = bench.cpus.server if bench.cpus else ()
+    return server
+
+
 def loaded(bench: Bench, server: Server, figure: Figure, seconds: int | None = None) -> float:
     """Start the server, put it under load, stop it; the requests/s go into `figure`."""
     settings = bench.plan.load
@@ -58,10 +66,12 @@ def loaded(bench: Bench, server: Server, figure: Figure, seconds: int | None = N
         settings = load.LoadSettings(
             seconds, settings.connections, settings.threads, settings.warmup_seconds
         )
+    # wrk keeps off the CPUs of a server pinned apart from it (`apart`).
+    wrk_cpus = bench.cpus.load if server.cpus and bench.cpus else ()
     try:
         server.start()
         server.first_200()
-        result = load.measure(server.port, settings)
+        result = load.measure(server.port, settings, wrk_cpus)
     finally:
         server.stop()
     figure.values.append(result.requests_per_second)
@@ -103,10 +113,11 @@ def tune(bench: Bench, kind: str, server: str, grid: tuple[Pair, ...]) -> Tuning
     src, home = ours.source(kind, f"{server}/{kind}"), ours.home(f"{kind}{index}")
     ours.activate(home, src, f"{name}.log")
     ours.build(home, src, f"{name}.log", server=server)
-    sizing = ours.info(home, src)["launch"]["sizing"]
+    # Asked on the CPUs the server will run on (`apart`): auto sizes from them.
+    sizing = ours.info(home, src, bench.cpus.server if bench.cpus else ())["launch"]["sizing"]
 
     def make(log: str, **env: str) -> Make:
-        return lambda: ours.server(home, src, log, server, **env)
+        return lambda: apart(bench, ours.server(home, src, log, server, **env))
 
     def tuned(processes: int, threads: int) -> Make:
         env = {"WEB_CONCURRENCY": str(processes)}

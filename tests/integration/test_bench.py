@@ -35,6 +35,7 @@ QUICK_FIGURES = [
     "stop.gunicorn",
     "rps.wsgi.runserver",
     "rps.django.ours",
+    "rps.django-apart.ours",
     *(f"rps.wsgi.{f}.{s}" for s in WSGI_SERVERS for f in ("auto", "tuned")),
     *(f"rps.asgi.{f}.{s}" for s in ASGI_SERVERS for f in ("auto", "tuned")),
 ]
@@ -133,6 +134,9 @@ def test_bench_quick_writes_complete_well_formed_results(work):
     assert proc.returncode == 0, proc.stderr[-3000:] + "\n".join(failed)[-5000:]
 
     figures = check_well_formed(data, "quick")
+    split = data["settings"]["cpus_under_load"]
+    if data["machine"]["cpus"] > 1:
+        assert split["load"] and split["server"] and not set(split["load"]) & set(split["server"])
     for id in QUICK_FIGURES:
         assert figures[id]["skipped"] is None and figures[id]["n"] >= 1, figures[id]
     for id in FULL_ONLY:
@@ -145,6 +149,11 @@ def test_bench_quick_writes_complete_well_formed_results(work):
             )
             assert auto["extra"]["server"] == tuned["extra"]["server"] == server
             assert auto["extra"]["sizing"]["processes"] >= 1 and tuned["extra"]["processes"] >= 1
+            # Under load the server runs on the CPUs apart from wrk's, and auto sizes
+            # from those (unless a cgroup quota or memory limit sets fewer).
+            source, cpus = auto["extra"]["sizing"]["source"], len(split["server"] if split else ())
+            if split and "available" in source:
+                assert f"from {cpus} CPU{'s' if cpus > 1 else ''} available" in source, source
     for server in ("mod_wsgi", "gunicorn"):
         # The two parts of each start add up to it; the plan was measured too.
         whole, before, after = (

@@ -88,7 +88,7 @@ def read_limits(
         available_cpus = len(os.sched_getaffinity(0))
     cpus, cpu_source = (
         float(available_cpus),
-        f"{available_cpus} CPUs available, no cgroup CPU quota",
+        f"{available_cpus} CPU{'s' if available_cpus != 1 else ''} available, no cgroup CPU quota",
     )
     memory, memory_source = None, "no cgroup memory limit"
     paths = _cgroup_paths(proc_cgroup)
