@@ -7,6 +7,7 @@ import contextlib
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -153,6 +154,23 @@ def test_s2i_with_the_python_3_13_builder(engine, builders, tmp_path):
         assert get(port, "/")[:2] == (200, BODIES["wsgi"])
 
 
+# An assemble script names labels for the image in /tmp/.s2i/image_metadata.json.
+OWN_LABEL = "io.example.own"
+OWN_LABEL_SCRIPT = (
+    "mkdir -p /tmp/.s2i\n"
+    f'echo \'{{"labels": [{{"{OWN_LABEL}": "from-assemble"}}]}}\''
+    " > /tmp/.s2i/image_metadata.json\n"
+)
+
+
+def with_own_label(src: Path) -> None:
+    """An own .s2i/bin/assemble that names a label, then runs the builder's."""
+    assemble = src / ".s2i/bin/assemble"
+    assemble.parent.mkdir(parents=True, exist_ok=True)
+    assemble.write_text(f"#!/bin/sh\nset -e\n{OWN_LABEL_SCRIPT}exec /usr/libexec/s2i/assemble\n")
+    assemble.chmod(0o755)
+
+
 def test_s2i_environment_ignore_and_own_scripts(engine, builders, tmp_path):
     """.s2i/environment (quoted values too) reaches assemble and the image Env;
     .s2iignore and .git stay out; .s2i/bin/assemble overrides the builder's."""
@@ -169,7 +187,7 @@ def test_s2i_environment_ignore_and_own_scripts(engine, builders, tmp_path):
     assemble = src / ".s2i/bin/assemble"
     assemble.write_text(
         '#!/bin/sh\nset -e\necho "own assemble sees GREETING=$GREETING"\n'
-        "exec /usr/libexec/s2i/assemble\n"
+        f"{OWN_LABEL_SCRIPT}exec /usr/libexec/s2i/assemble\n"
     )
     assemble.chmod(0o755)
     result = s2i(
@@ -189,6 +207,7 @@ def test_s2i_environment_ignore_and_own_scripts(engine, builders, tmp_path):
     )
     assert (env["GREETING"], env["PLAIN"], env["EXTRA"]) == ("hello there", "yes", "1")
     assert "ONLY_BUILD" not in env
+    assert engine.images.get("warpdrive-test-s2i-env").labels[OWN_LABEL] == "from-assemble"
     listing = (
         engine.containers.run(
             "warpdrive-test-s2i-env",

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.images.test_images import ENTRYPOINT, check_example_serves, containers, copy, s2i
+from tests.images.test_images import (
+    ENTRYPOINT,
+    OWN_LABEL,
+    check_example_serves,
+    containers,
+    copy,
+    s2i,
+    with_own_label,
+)
 from tests.images.test_sbom import check_image_sbom
 
 NO_TOOLCHAIN = (
@@ -18,6 +26,7 @@ NO_TOOLCHAIN = (
 @pytest.mark.parametrize(("python", "example"), [("3.11", "django"), ("3.13", "wsgi")])
 def test_two_stage_build_into_the_runtime_image(engine, builders, tmp_path, python, example):
     src = copy(example, tmp_path)
+    with_own_label(src)
     single, slim = f"warpdrive-test-single-{example}", f"warpdrive-test-slim-{example}"
     runtime = f"{builders[python]}-runtime"
     result = s2i(src, single, "--builder", builders[python], "--no-incremental")
@@ -35,6 +44,8 @@ def test_two_stage_build_into_the_runtime_image(engine, builders, tmp_path, pyth
     assert labels["io.openshift.s2i.build.image"] == f"docker.io/library/{builders[python]}:latest"
     assert labels["io.openshift.s2i.build.runtime-image"] == runtime
     assert labels["io.openshift.tags"].startswith("runtime,")
+    # The labels the app's assemble named, in both images.
+    assert labels[OWN_LABEL] == engine.images.get(single).labels[OWN_LABEL] == "from-assemble"
 
     out = engine.containers.run(
         slim, ["sh", "-c", NO_TOOLCHAIN], remove=True, user="123456:0", entrypoint=[]

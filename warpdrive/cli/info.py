@@ -94,7 +94,9 @@ def render(info: Info) -> str:
     ]
     if launch.sizing:
         s = launch.sizing
-        rows.append(("sizing", f"{s.processes} processes x {s.threads} threads ({s.source})"))
+        processes = f"{s.processes} process{'es' if s.processes != 1 else ''}"
+        threads = f"{s.threads} thread{'s' if s.threads != 1 else ''}"
+        rows.append(("sizing", f"{processes} x {threads} ({s.source})"))
     built = "built" if info.built else "not built yet: run warpdrive build"
     rows += [
         ("app root", f"{info.app_root} ({built})"),

@@ -6,7 +6,6 @@ as Cmd."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import socket
@@ -574,19 +573,5 @@ def into_runtime(client, req, src, assembled, runtime: Image, name, env, labels)
 
 def image_metadata_labels(container) -> dict[str, str]:
     """Labels the assemble script left in /tmp/.s2i/image_metadata.json."""
-    import io
-    import tarfile
-
-    from docker.errors import NotFound
-
-    try:
-        stream, _ = container.get_archive("/tmp/.s2i/image_metadata.json")  # noqa: S108
-    except NotFound:
-        return {}
-    with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
-        member = tar.extractfile(tar.getmembers()[0])
-        data = json.loads((member.read() if member else b"") or b"{}")
-    labels = {}
-    for item in data.get("labels", []):
-        labels.update(item)
-    return labels
+    found = layers.read_files(container, ["/tmp/.s2i/image_metadata.json"])  # noqa: S108
+    return layers.labels_of(found.get("image_metadata.json"))
