@@ -125,9 +125,14 @@ class LoadResult:
         return self.counts["responses"] / (self.counts["duration_us"] / 1e6)
 
 
-def wrk_argv(url: str, seconds: int, connections: int, expected_body: bytes) -> list[str]:
+def wrk_argv(
+    url: str, seconds: int, connections: int, expected_body: bytes, *, close: bool = False
+) -> list[str]:
+    """wrk's command line; with `close`, each request asks for its connection to be
+    closed after the answer, so every request is a new connection (a new accept)."""
     # 10 s, not wrk's 2 s, before a request counts as timed out: on a busy 2-core
     # machine a slow answer is not a lost one (the latency is reported anyway).
+    header = ["--header", "Connection: close"] if close else []
     return [
         require_tool("wrk"),
         "--threads",
@@ -138,6 +143,7 @@ def wrk_argv(url: str, seconds: int, connections: int, expected_body: bytes) -> 
         f"{seconds}s",
         "--timeout",
         "10s",
+        *header,
         "--script",
         str(WRK_SCRIPT),
         url,
@@ -153,8 +159,10 @@ def parse_wrk(text: str) -> LoadResult:
     return LoadResult(counts, text)
 
 
-def wrk(url: str, seconds: int, connections: int, expected_body: bytes) -> LoadResult:
-    argv = wrk_argv(url, seconds, connections, expected_body)
+def wrk(
+    url: str, seconds: int, connections: int, expected_body: bytes, *, close: bool = False
+) -> LoadResult:
+    argv = wrk_argv(url, seconds, connections, expected_body, close=close)
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return parse_wrk(proc.stdout)

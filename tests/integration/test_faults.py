@@ -94,13 +94,21 @@ def test_worker_killed_under_load_is_replaced(apps, server):
         assert result["responses"] > 0, result.output
         for _ in range(50):
             assert running.get("/") == (200, body), running.log.read_text()[-3000:]
-        # Load again, on new connections: every request succeeds, the new worker works.
+        # Load again, every request on a new connection: every request succeeds, and the
+        # new worker serves. Kept-alive connections are not enough to show it: the
+        # workers race for each accept on the shared socket, and a run once saw the
+        # old worker take all 20 of wrk's connections. Over thousands of accepts the new
+        # worker wins some; a few rounds leave room for a slow machine.
         ticks = cpu_ticks(new)
-        again = wrk(url, 3, 20, body)
-        assert (again.socket_errors, again["not_2xx"], again["wrong_body"]) == (0, 0, 0), (
-            again.output
-        )
-        assert cpu_ticks(new) > ticks, f"the new worker {new} served nothing"
+        for _ in range(5):
+            again = wrk(url, 2, 20, body, close=True)
+            assert (again.socket_errors, again["not_2xx"], again["wrong_body"]) == (0, 0, 0), (
+                again.output
+            )
+            if cpu_ticks(new) > ticks:
+                break
+        else:
+            raise AssertionError(f"the new worker {new} served nothing in 5 rounds of load")
         assert workers(server, root) == after  # and it stays up
     print(
         f"\n{server}: killed worker {victim}, replaced by {new}; during the kill "
