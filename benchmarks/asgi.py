@@ -22,7 +22,9 @@ def measure(bench: Bench) -> None:
         tuning.tune(bench, "asgi", server, tuple((n, 1) for n in counts))
         for server, counts in bench.plan.asgi_grids.items()
     ]
-    tuning.repeat(bench, [found.jobs for found in tunings], "ASGI throughput")
+    tuning.repeat(
+        bench, [found.jobs for found in tunings], "ASGI throughput", bench.plan.tuning_runs
+    )
     for found in tunings:
         tuning.settle(found)
 

@@ -33,6 +33,7 @@ class Plan:
     idle_seconds: float  # between the first 200 and SIGTERM
     load: LoadSettings  # the counted throughput runs
     load_runs: int
+    tuning_runs: int  # repetitions of auto beside the hand-tuned candidates (tuning.repeat)
     wsgi_grids: dict[str, Pairs]  # per WSGI server, the (processes, threads) hand-tuned
     asgi_grids: dict[str, tuple[int, ...]]  # per ASGI server, the worker processes
     grid_seconds: int
@@ -57,6 +58,9 @@ FULL = Plan(
     # Five: one run of a configuration can differ from the next by 15-20%; the tuning
     # comparisons are medians of per-repetition ratios.
     load_runs=5,
+    # Nine for the sizing comparisons, which judge a 5% difference: the median of five
+    # paired ratios scattered by +-10% was not precise enough to tell 5% apart.
+    tuning_runs=9,
     wsgi_grids={
         "mod_wsgi": THREADED,
         "gunicorn": THREADED,
@@ -82,6 +86,7 @@ QUICK = Plan(
     idle_seconds=1,
     load=LoadSettings(seconds=2, warmup_seconds=1),
     load_runs=1,
+    tuning_runs=1,
     wsgi_grids=dict.fromkeys(WSGI_SERVERS, ((1, 2),)),
     asgi_grids=dict.fromkeys(ASGI_SERVERS, (1,)),
     grid_seconds=2,
@@ -107,6 +112,16 @@ class Bench:
     auto_server: str = ""  # the server `auto` chose for it
     cpus: CpuSplit | None = field(default_factory=cpu_split)  # tuning.apart
     began: float = field(default_factory=time.monotonic)
+
+    @property
+    def server_cpus(self) -> tuple[int, ...]:
+        """The CPUs of a server under load, apart from wrk's; () on a single CPU."""
+        return self.cpus.server if self.cpus else ()
+
+    @property
+    def load_cpus(self) -> tuple[int, ...]:
+        """wrk's CPUs, apart from the server's; () on a single CPU."""
+        return self.cpus.load if self.cpus else ()
 
     def step(self, message: str) -> None:
         elapsed = time.monotonic() - self.began

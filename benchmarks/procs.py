@@ -182,6 +182,7 @@ class Server:
     cwd: Path | None = None
     user: str | None = None
     cpus: tuple[int, ...] = ()  # pinned to these CPUs when given
+    copy_cpus: tuple[int, ...] = ()  # where the thread that copies its log runs, when given
     process: subprocess.Popen | None = None
     started: float = 0.0
 
@@ -198,9 +199,11 @@ class Server:
             start_new_session=True,
             **as_user(self.user),
         )
-        threading.Thread(target=self._copy, daemon=True).start()
+        threading.Thread(target=self._copy, name=f"copy {self.log.name}", daemon=True).start()
 
     def _copy(self) -> None:
+        if self.copy_cpus:
+            os.sched_setaffinity(0, self.copy_cpus)  # 0: this thread alone, on Linux
         with self.log.open("ab") as out:
             for chunk in iter(lambda: self.process.stdout.read1(65536), b""):
                 out.write(chunk)

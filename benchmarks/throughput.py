@@ -83,8 +83,8 @@ def measure(bench: Bench) -> None:
         others.append(
             (fig["rps.django-apart.original"], lambda: tuning.apart(bench, django_original()))
         )
-    groups.append(others)
-    tuning.repeat(bench, groups, "Throughput")
+    tuning.repeat(bench, groups, "Throughput, auto and hand-tuned", plan.tuning_runs)
+    tuning.repeat(bench, [others], "Throughput, Django example and runserver", plan.load_runs)
     for found in tunings:
         tuning.settle(found)
 

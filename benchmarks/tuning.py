@@ -54,8 +54,9 @@ def figures(kind: str, servers: tuple[str, ...], example: str) -> list[tuple[str
 def apart(bench: Bench, server: Server) -> Server:
     """`server` pinned to CPUs of its own, wrk to another (procs.CpuSplit): auto
     settings are judged on the CPUs the server really gets, which it sizes from.
-    Unchanged on a single CPU."""
-    server.cpus = bench.cpus.server if bench.cpus else ()
+    Unchanged on a single CPU. The harness's thread that copies the server's log runs
+    beside wrk, off the server's CPUs."""
+    server.cpus, server.copy_cpus = bench.server_cpus, bench.load_cpus
     return server
 
 
@@ -67,7 +68,7 @@ def loaded(bench: Bench, server: Server, figure: Figure, seconds: int | None = N
             seconds, settings.connections, settings.threads, settings.warmup_seconds
         )
     # wrk keeps off the CPUs of a server pinned apart from it (`apart`).
-    wrk_cpus = bench.cpus.load if server.cpus and bench.cpus else ()
+    wrk_cpus = bench.load_cpus if server.cpus else ()
     try:
         server.start()
         server.first_200()
@@ -114,7 +115,7 @@ def tune(bench: Bench, kind: str, server: str, grid: tuple[Pair, ...]) -> Tuning
     ours.activate(home, src, f"{name}.log")
     ours.build(home, src, f"{name}.log", server=server)
     # Asked on the CPUs the server will run on (`apart`): auto sizes from them.
-    sizing = ours.info(home, src, bench.cpus.server if bench.cpus else ())["launch"]["sizing"]
+    sizing = ours.info(home, src, bench.server_cpus)["launch"]["sizing"]
 
     def make(log: str, **env: str) -> Make:
         return lambda: apart(bench, ours.server(home, src, log, server, **env))
@@ -164,11 +165,10 @@ def tune(bench: Bench, kind: str, server: str, grid: tuple[Pair, ...]) -> Tuning
     return tuning
 
 
-def repeat(bench: Bench, groups: list[list[tuple[Figure, Make]]], what: str) -> None:
+def repeat(bench: Bench, groups: list[list[tuple[Figure, Make]]], what: str, runs: int) -> None:
     """Every job of every group, once per repetition. Each repetition starts each group
     (auto and its candidates, say) with a different job, and the groups in a different
     order: none always meets a warmer machine."""
-    runs = bench.plan.load_runs
     for i in range(runs):
         bench.step(f"{what}, repetition {i + 1} of {runs}")
         shift = i % len(groups)

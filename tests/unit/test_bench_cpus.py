@@ -1,13 +1,17 @@
 """The benchmark harness keeps wrk and a server under load on CPUs apart: a process it
-pins runs on those CPUs only, and warpdrive's sizing sees just them."""
+pins runs on those CPUs only, and warpdrive's sizing sees just them; the harness's own
+thread that copies the server's log runs where it is told, off the server's CPUs."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
-from benchmarks.procs import CpuSplit, cpu_split, pinned
+from benchmarks.procs import CpuSplit, Server, cpu_split, pinned
 
 SHOW = (
     "import os; from warpdrive.serve.sizing import read_limits;"
@@ -29,3 +33,29 @@ def test_a_pinned_process_runs_on_its_cpus_and_sizes_from_them():
     assert shown[0] == str(list(cpus))
     # The first source sizing would give, unless a cgroup quota is lower still.
     assert shown[1].startswith(("1 CPU available", "cgroup")), shown
+
+
+def allowed_cpus(thread_id: int) -> str:
+    status = Path(f"/proc/self/task/{thread_id}/status").read_text()
+    return next(
+        line.split()[1] for line in status.splitlines() if line.startswith("Cpus_allowed_list")
+    )
+
+
+def test_the_log_copying_thread_runs_on_its_own_cpus(tmp_path):
+    everywhere = allowed_cpus(threading.get_native_id())
+    cpu = sorted(os.sched_getaffinity(0))[-1]
+    log = tmp_path / "server.log"
+    argv = [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(30)"]
+    server = Server(argv, dict(os.environ), 0, log, copy_cpus=(cpu,))
+    server.start()
+    try:
+        (copier,) = [t for t in threading.enumerate() if t.name == f"copy {log.name}"]
+        deadline = time.monotonic() + 20  # it pins itself first thing, once running
+        while allowed_cpus(copier.native_id) != str(cpu):
+            assert time.monotonic() < deadline, allowed_cpus(copier.native_id)
+            time.sleep(0.05)
+        assert allowed_cpus(threading.get_native_id()) == everywhere  # the caller is not pinned
+    finally:
+        server.process.kill()
+        server.process.wait()
