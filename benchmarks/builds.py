@@ -4,6 +4,7 @@ speed hits every side alike."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from benchmarks.context import Bench
@@ -28,6 +29,15 @@ def figures(bench: Bench) -> list[tuple[str, str, str]]:
     return OURS_FIGURES + ORIGINAL_FIGURES
 
 
+def settled() -> None:
+    """Write out what earlier steps left in the page cache before a timed step starts.
+    Removing an environment and building one leave thousands of files and directories
+    to write back; on a slow disk that writeback otherwise lands in whichever timed build
+    comes next (ours after the original's removal, the original's after ours), and
+    cold builds grew by half from one repetition to the next."""
+    os.sync()
+
+
 def ours_cold(bench: Bench, label: str, uv: bool) -> tuple[float, float, float | None]:
     """A new environment made by activate, then `warpdrive build` twice: (activate,
     cold build, no-op rebuild) seconds; the rebuild only with uv."""
@@ -35,8 +45,11 @@ def ours_cold(bench: Bench, label: str, uv: bool) -> tuple[float, float, float |
     home = bench.ours.home(f"cold-{label}")
     src = bench.ours_django
     try:
+        settled()
         activate = bench.ours.activate(home, src, f"cold-{label}.log", **extra)
+        settled()
         cold = bench.ours.build(home, src, f"cold-{label}.log", **extra)
+        settled()
         noop = bench.ours.build(home, src, f"cold-{label}.log", **extra) if uv else None
     finally:
         shutil.rmtree(home, ignore_errors=True)
@@ -48,8 +61,11 @@ def original_cold(bench: Bench, label: str) -> tuple[float, float, float]:
     original = bench.original
     original.destroy(name)
     try:
+        settled()
         activate = original.activate(name, f"original-cold-{label}.log")
+        settled()
         cold = original.build(name, f"original-cold-{label}.log")
+        settled()
         noop = original.build(name, f"original-cold-{label}.log")
     finally:
         original.destroy(name)
