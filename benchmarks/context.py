@@ -55,8 +55,7 @@ FULL = Plan(
     servers=SERVERS,
     idle_seconds=2,
     load=LoadSettings(seconds=6),
-    # Five: one run of a configuration can differ from the next by 15-20%; the tuning
-    # comparisons are medians of per-repetition ratios.
+    # Five: one run of a configuration can differ from the next by 15-20%.
     load_runs=5,
     # Nine for the sizing comparisons, which judge a 5% difference: the median of five
     # paired ratios scattered by +-10% was not precise enough to tell 5% apart.
