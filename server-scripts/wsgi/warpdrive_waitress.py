@@ -6,6 +6,11 @@ a serve loop that, on SIGTERM or SIGINT, stops listening, lets the requests in
 flight and queued finish (at most --graceful-timeout seconds, default 8), then
 exits 0. It runs in the server's own process: nothing stays in between.
 
+It also sums up waitress's queue warnings: waitress logs "Task queue depth is N" for
+every request that arrives while all its threads are busy, which under load is a line
+for nearly every request. Here the first such warning is logged as it comes, and the
+later ones as one line every --queue-warning-seconds (default 10; 0 logs each one).
+
 It uses waitress internals (the runner's `_serve` hook, the socket map, the task
 dispatcher), so warpdrive pins the waitress version it installs.
 """
@@ -23,6 +28,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer
 
 log = logging.getLogger("waitress")
 grace_seconds = 8.0
+queue_warning_seconds = 10.0
 
 
 class Wakeup(wasyncore.dispatcher):
@@ -39,6 +45,48 @@ class Wakeup(wasyncore.dispatcher):
             self.recv(4096)
 
 
+class QueueWarnings:
+    """Stands in for the task dispatcher's queue logger, the one waitress calls with
+    ("Task queue depth is %d", depth) from its main thread each time a request waits
+    for a thread. Logs the first warning, then at most one line every `every` seconds
+    with the deepest queue and how many requests waited since the line before."""
+
+    def __init__(self, logger, threads, every, clock=time.monotonic):
+        self.logger, self.threads, self.every, self.clock = logger, threads, every, clock
+        self.last = None
+        self.waited = 0
+        self.deepest = 0
+
+    def warning(self, message, depth=0, *args):
+        self.waited += 1
+        self.deepest = max(self.deepest, depth)
+        now = self.clock()
+        if self.last is not None and now - self.last < self.every:
+            return
+        if self.last is None:
+            self.logger.warning(
+                "Task queue depth is %d: all %d threads are busy (more: WARPDRIVE_THREADS); "
+                "further queue warnings are summed up every %gs",
+                depth,
+                self.threads,
+                self.every,
+            )
+        else:
+            waited = f"{self.waited} request{'s' if self.waited != 1 else ''}"
+            self.logger.warning(
+                "Task queue depth was up to %d in the last %.0fs: %s waited for one of "
+                "the %d threads",
+                self.deepest,
+                now - self.last,
+                waited,
+                self.threads,
+            )
+        self.last, self.waited, self.deepest = now, 0, 0
+
+    def __getattr__(self, name):
+        return getattr(self.logger, name)
+
+
 def busy(socket_map, dispatcher):
     return bool(dispatcher.queue) or any(
         isinstance(c, HTTPChannel) and (c.requests or c.total_outbufs_len)
@@ -52,6 +100,10 @@ def graceful_serve(app, **kw):
     server.print_listen("Serving on http://{}:{}")
     socket_map = server.map if isinstance(server, MultiSocketServer) else server._map
     dispatcher = server.task_dispatcher
+    if queue_warning_seconds > 0:
+        dispatcher.queue_logger = QueueWarnings(
+            dispatcher.queue_logger, server.adj.threads, queue_warning_seconds
+        )
 
     read_end, write_end = socket.socketpair()
     read_end.setblocking(False)
@@ -94,12 +146,23 @@ def graceful_serve(app, **kw):
     wasyncore.close_all(socket_map)
 
 
+def seconds(arg):
+    """The number of seconds of an option of this script; a clear exit otherwise."""
+    name, _, value = arg.partition("=")
+    try:
+        return float(value)
+    except ValueError:
+        sys.exit(f"error: {name} takes a number of seconds, not {value!r}")
+
+
 def main(argv):
-    global grace_seconds
+    global grace_seconds, queue_warning_seconds
     rest = []
     for arg in argv[1:]:
         if arg.startswith("--graceful-timeout="):
-            grace_seconds = float(arg.split("=", 1)[1])
+            grace_seconds = seconds(arg)
+        elif arg.startswith("--queue-warning-seconds="):
+            queue_warning_seconds = seconds(arg)
         else:
             rest.append(arg)
     return runner.run([argv[0], *rest], _serve=graceful_serve)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -548,6 +550,40 @@ def test_sigterm_lets_the_request_in_flight_finish(root_apps, server):
         time.sleep(0.3)
         seconds = stop(idle.process)
     assert seconds < 2, idle.log.read_text()
+
+
+def queue_warnings(env: dict[str, str], src: Path, seconds: str) -> list[str]:
+    """waitress with one thread, given two bursts of ten requests that each wait 50 ms,
+    1.2 s apart: the queue warnings it logged."""
+    (src / ".warpdrive/server_args").mkdir(parents=True, exist_ok=True)
+    (src / ".warpdrive/server_args/waitress").write_text(f"--queue-warning-seconds={seconds}\n")
+    one_thread = {"WEB_CONCURRENCY": "1", "WARPDRIVE_THREADS": "1"}
+    with serving(env, src, "waitress", extra=one_thread) as running:
+        for burst in range(2):
+            if burst:
+                time.sleep(1.2)
+            with ThreadPoolExecutor(10) as pool:
+                answers = list(pool.map(lambda _: running.get("/pause"), range(10)))
+            assert answers == [(200, b"paused")] * 10
+    return [line for line in running.log.read_text().splitlines() if "Task queue depth" in line]
+
+
+def test_waitress_sums_up_its_queue_warnings(root_apps):
+    """waitress warns "Task queue depth is N" for every request that waits for a
+    thread; warpdrive_waitress.py logs the first, then one line per interval that
+    sums up the rest (`--queue-warning-seconds`, 0: each one, as waitress does)."""
+    src = root_apps.build("wsgi_slow", "waitress", copy="waitress_queue")
+    each = queue_warnings(root_apps.env, src, "0")
+    assert len(each) >= 10, each  # at least nine waits a burst
+
+    summed = queue_warnings(root_apps.env, src, "1")
+    assert len(summed) == 2, summed
+    assert "all 1 threads are busy (more: WARPDRIVE_THREADS)" in summed[0]
+    assert "further queue warnings are summed up every 1s" in summed[0]
+    # The second burst's first wait reports the first burst's others with it.
+    match = re.search(r"was up to (\d+) in the last \ds: (\d+) requests waited", summed[1])
+    assert match, summed[1]
+    assert int(match[1]) >= 1 and int(match[2]) >= 9, summed[1]
 
 
 def test_mod_wsgi_runs_apache_under_dumb_init_only(root_apps):
