@@ -34,6 +34,7 @@ class Plan:
     load: LoadSettings  # the counted throughput runs
     load_runs: int
     tuning_runs: int  # repetitions of auto beside the hand-tuned candidates (tuning.repeat)
+    wait_runs: int  # repetitions of the app that waits (tuning.waiting)
     wsgi_grids: dict[str, Pairs]  # per WSGI server, the (processes, threads) hand-tuned
     asgi_grids: dict[str, tuple[int, ...]]  # per ASGI server, the worker processes
     grid_seconds: int
@@ -60,6 +61,8 @@ FULL = Plan(
     # Nine for the sizing comparisons, which judge a 5% difference: the median of five
     # paired ratios scattered by +-10% was not precise enough to tell 5% apart.
     tuning_runs=9,
+    # The app that waits tells apart thread counts that differ by times, not percent.
+    wait_runs=3,
     wsgi_grids={
         "mod_wsgi": THREADED,
         "gunicorn": THREADED,
@@ -86,6 +89,7 @@ QUICK = Plan(
     load=LoadSettings(seconds=2, warmup_seconds=1),
     load_runs=1,
     tuning_runs=1,
+    wait_runs=1,
     wsgi_grids=dict.fromkeys(WSGI_SERVERS, ((1, 2),)),
     asgi_grids=dict.fromkeys(ASGI_SERVERS, (1,)),
     grid_seconds=2,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from benchmarks.context import ASGI_SERVERS, WSGI_SERVERS
 from benchmarks.results import Figure, Results
-from benchmarks.tuning import describe, paired
+from benchmarks.tuning import WAIT_MS, describe, paired
 
 # Rows of the table against the original: (title, figure key); ours is KEY.ours
 # unless named in `ours` below, the original's is always KEY.original.
@@ -68,6 +68,15 @@ def comparisons(results: Results, auto: str, servers: tuple[str, ...]) -> list[d
                 f"requests/s, {kind.upper()}: {server} auto / best hand-tuned",
                 f"rps.{kind}.auto.{server}",
                 f"rps.{kind}.tuned.{server}",
+            )
+    for server in WSGI_SERVERS:
+        if f"rps.wsgi-wait.auto.{server}" in results.figures:
+            compare(
+                f"rps-wsgi-wait-{server}",
+                f"requests/s, WSGI example waiting {WAIT_MS} ms a request: {server} auto / "
+                "the best hand-tuned for the WSGI example",
+                f"rps.wsgi-wait.auto.{server}",
+                f"rps.wsgi-wait.tuned.{server}",
             )
     compare(
         "size-two-stage",

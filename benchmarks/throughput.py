@@ -87,6 +87,7 @@ def measure(bench: Bench) -> None:
     tuning.repeat(bench, [others], "Throughput, Django example and runserver", plan.load_runs)
     for found in tunings:
         tuning.settle(found)
+    tuning.waiting(bench, tunings)
 
 
 def run(bench: Bench) -> None:

@@ -6,7 +6,11 @@ WEB_CONCURRENCY and WARPDRIVE_THREADS; the fastest pairs without errors other th
 auto's own (those a person tuning by hand would try against it) are then measured
 again beside auto, repetition by repetition (`repeat`), and the one auto does worst
 against, pair by pair, is the hand-tuned figure, or auto's own when it does at least
-as well as each (`settle`)."""
+as well as each (`settle`).
+
+Where a hand-tuned pair beat auto, both are then measured on the same app made to wait
+a few milliseconds a request (`waiting`): what that pair costs an app that waits on a
+database, which is what the threads of auto's settings are for. Reported, not judged."""
 
 from __future__ import annotations
 
@@ -23,6 +27,27 @@ from benchmarks.results import Figure
 # loop, so its pairs have 1 thread and are named by their processes alone.
 Pair = tuple[int, int]
 Make = Callable[[], Server]
+
+
+# The benchmark's copy of the WSGI example gets this at its end, so that the same
+# server, environment and settings can serve an app that waits: BENCH_WAIT_MS is set
+# for those runs only. Unset, the app is the example's, and a request costs nothing more.
+WAIT_MS = 5
+WAIT_HOOK = """
+
+# Added by warpdrive's benchmark (benchmarks/tuning.py): with BENCH_WAIT_MS set, each
+# request first waits that long, as an app waiting on a database does.
+import os as _os
+import time as _time
+
+_wait = float(_os.environ.get("BENCH_WAIT_MS", "0")) / 1000
+if _wait:
+    _answer = application
+
+    def application(environ, start_response):
+        _time.sleep(_wait)
+        return _answer(environ, start_response)
+"""
 
 
 def describe(kind: str, processes: int, threads: int) -> str:
@@ -49,6 +74,14 @@ def figures(kind: str, servers: tuple[str, ...], example: str) -> list[tuple[str
             )
         )
     return rows
+
+
+def pair_env(kind: str, processes: int, threads: int) -> dict[str, str]:
+    """The settings that start a server with (processes, threads)."""
+    env = {"WEB_CONCURRENCY": str(processes)}
+    if kind == "wsgi":  # an ASGI worker has no threads to set
+        env["WARPDRIVE_THREADS"] = str(threads)
+    return env
 
 
 def apart(bench: Bench, server: Server) -> Server:
@@ -98,6 +131,7 @@ class Tuning:
     auto: Figure
     tuned: Figure
     candidates: list[Figure]
+    make: Callable[..., Make]  # make(log, **env): the server, built once, with env set
     jobs: list[tuple[Figure, Make]] = field(default_factory=list)  # auto, then candidates
     clean: bool = True  # some pair of the grid served without errors
 
@@ -112,6 +146,9 @@ def tune(bench: Bench, kind: str, server: str, grid: tuple[Pair, ...]) -> Tuning
     # (run.py checks the work directory against that one).
     index = (WSGI_SERVERS if kind == "wsgi" else ASGI_SERVERS).index(server)
     src, home = ours.source(kind, f"{server}/{kind}"), ours.home(f"{kind}{index}")
+    if kind == "wsgi":
+        with open(src / "wsgi.py", "a") as app:
+            app.write(WAIT_HOOK)
     ours.activate(home, src, f"{name}.log")
     ours.build(home, src, f"{name}.log", server=server)
     # Asked on the CPUs the server will run on (`apart`): auto sizes from them.
@@ -121,10 +158,7 @@ def tune(bench: Bench, kind: str, server: str, grid: tuple[Pair, ...]) -> Tuning
         return lambda: apart(bench, ours.server(home, src, log, server, **env))
 
     def tuned(processes: int, threads: int) -> Make:
-        env = {"WEB_CONCURRENCY": str(processes)}
-        if kind == "wsgi":  # an ASGI worker has no threads to set
-            env["WARPDRIVE_THREADS"] = str(threads)
-        return make(f"{name}-tuned.log", **env)
+        return make(f"{name}-tuned.log", **pair_env(kind, processes, threads))
 
     auto = make(f"{name}-auto.log")
 
@@ -151,7 +185,9 @@ def tune(bench: Bench, kind: str, server: str, grid: tuple[Pair, ...]) -> Tuning
     clean = [f for f in grid_figures if f.extra.get("errors", 0) == 0]
     others = [f for f in clean or grid_figures if (f.extra["processes"], f.extra["threads"]) != own]
     ranked = sorted(others, key=lambda f: f.values[0], reverse=True)
-    tuning = Tuning(kind, server, auto_figure, tuned_figure, [], [(auto_figure, auto)], bool(clean))
+    tuning = Tuning(
+        kind, server, auto_figure, tuned_figure, [], make, [(auto_figure, auto)], bool(clean)
+    )
     for f in ranked[: plan.candidates]:
         processes, threads = f.extra["processes"], f.extra["threads"]
         figure = results.figure(
@@ -214,3 +250,38 @@ def settle(tuning: Tuning) -> None:
         f"{tuning.server}, {describe(kind, *pair)}: {source}"
         + ("" if tuning.clean else " (every pair of the grid had errors)")
     )
+
+
+def waiting(bench: Bench, tunings: list[Tuning]) -> None:
+    """Each settled WSGI server whose best hand-tuned pair is not auto's: both again,
+    repetition by repetition, with every request waiting WAIT_MS (WAIT_HOOK)."""
+    results, groups = bench.results, []
+    example = f"WSGI example waiting {WAIT_MS} ms a request"
+    for found in tunings:
+        tuned, server = found.tuned, found.server
+        if found.kind != "wsgi" or not tuned.measured or tuned.extra.get("auto"):
+            continue
+        sizing = found.auto.extra["sizing"]
+        own = describe("wsgi", sizing["processes"], sizing["threads"])
+        pair = (tuned.extra["processes"], tuned.extra["threads"])
+        auto = results.figure(
+            f"rps.wsgi-wait.auto.{server}", f"requests/s, {example}, {server}, auto", "req/s"
+        )
+        auto.extra.update(server=server, sizing=sizing)
+        auto.notes.append(f"auto: {own}")
+        other = results.figure(
+            f"rps.wsgi-wait.tuned.{server}",
+            f"requests/s, {example}, {server} {describe('wsgi', *pair)}, "
+            "the best hand-tuned for the WSGI example",
+            "req/s",
+        )
+        other.extra.update(server=server, processes=pair[0], threads=pair[1])
+        log, wait = f"wsgi-{server}-wait.log", {"BENCH_WAIT_MS": str(WAIT_MS)}
+        groups.append(
+            [
+                (auto, found.make(log, **wait)),
+                (other, found.make(log, **pair_env("wsgi", *pair), **wait)),
+            ]
+        )
+    if groups:
+        repeat(bench, groups, f"Throughput of the app waiting {WAIT_MS} ms", bench.plan.wait_runs)

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 from benchmarks.procs import CpuSplit, Server, cpu_split, pinned
 
@@ -35,15 +34,9 @@ def test_a_pinned_process_runs_on_its_cpus_and_sizes_from_them():
     assert shown[1].startswith(("1 CPU available", "cgroup")), shown
 
 
-def allowed_cpus(thread_id: int) -> str:
-    status = Path(f"/proc/self/task/{thread_id}/status").read_text()
-    return next(
-        line.split()[1] for line in status.splitlines() if line.startswith("Cpus_allowed_list")
-    )
-
-
 def test_the_log_copying_thread_runs_on_its_own_cpus(tmp_path):
-    everywhere = allowed_cpus(threading.get_native_id())
+    # Linux takes a thread's id where sched_getaffinity asks for a process's.
+    everywhere = os.sched_getaffinity(threading.get_native_id())
     cpu = sorted(os.sched_getaffinity(0))[-1]
     log = tmp_path / "server.log"
     argv = [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(30)"]
@@ -52,10 +45,11 @@ def test_the_log_copying_thread_runs_on_its_own_cpus(tmp_path):
     try:
         (copier,) = [t for t in threading.enumerate() if t.name == f"copy {log.name}"]
         deadline = time.monotonic() + 20  # it pins itself first thing, once running
-        while allowed_cpus(copier.native_id) != str(cpu):
-            assert time.monotonic() < deadline, allowed_cpus(copier.native_id)
+        while os.sched_getaffinity(copier.native_id) != {cpu}:
+            assert time.monotonic() < deadline, os.sched_getaffinity(copier.native_id)
             time.sleep(0.05)
-        assert allowed_cpus(threading.get_native_id()) == everywhere  # the caller is not pinned
+        # The caller is not pinned.
+        assert os.sched_getaffinity(threading.get_native_id()) == everywhere
     finally:
         server.process.kill()
         server.process.wait()
