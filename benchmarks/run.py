@@ -3,8 +3,9 @@
 
 Writes results.json and results.md: by default benchmarks/results.* for a full run and
 benchmarks/work/results-quick.* for a quick one, so a quick run never replaces the
-full results. Exit status 2, before anything is measured, when wrk or the user the
-original runs as is missing; 1 when a figure the plan asked for could not be measured."""
+full results. Exit status 2, before anything is measured, when wrk, the Docker engine
+(a full run) or the user the original runs as is missing; 1 when a figure the plan
+asked for could not be measured."""
 
 from __future__ import annotations
 
@@ -79,6 +80,12 @@ def missing_tools(args, plan) -> list[tuple[str, str]]:
     if loads and load.wrk_path() is None:
         skips = " ".join(f"--skip {part}" for part in loads)
         missing.append(("wrk is not installed", f"apt-get install wrk, or pass {skips}"))
+    if plan.images and "images" not in args.skip:
+        client, why = images.engine()
+        if client is None:
+            # A full run meant for the committed results would else say "not measured"
+            # for every image figure after most of an hour.
+            missing.append((why, "start the Docker engine (dockerd), or pass --skip images"))
     if plan.original and "original" not in args.skip and is_root():
         try:
             pwd.getpwnam(args.user)

@@ -193,11 +193,11 @@ def test_committed_full_results_are_well_formed():
     check_markdown((ROOT / "benchmarks" / "results.md").read_text(), data)
 
 
-def run_bench(*args: str, path: str | None = None) -> Result:
-    """The harness with ARGS and a work directory too long for it: should it get past
-    its check of what it needs, it stops at once at the work directory's instead of
-    measuring anything."""
-    env = {**os.environ, "PATH": path or os.environ["PATH"]}
+def run_bench(*args: str, path: str | None = None, **extra: str) -> Result:
+    """The harness with ARGS (and EXTRA in its environment) and a work directory too
+    long for it: should it get past its check of what it needs, it stops at once at the
+    work directory's instead of measuring anything."""
+    env = {**os.environ, "PATH": path or os.environ["PATH"], **extra}
     work = "/tmp/" + "w" * 60
     argv = [sys.executable, "-m", "benchmarks.run", *args, "--work-dir", work]
     return run_command(argv, env, ROOT, timeout=120)
@@ -219,7 +219,18 @@ def test_bench_without_the_originals_user_stops_saying_how_to_get_it(tmp_path):
         pytest.skip("the original runs as another user only when the harness runs as root")
     out = tmp_path / "out"
     user = "wd-no-such-user"
-    proc = run_bench("--user", user, "--skip", "throughput", "--output-dir", str(out))
+    skips = ("--skip", "throughput", "--skip", "images")
+    proc = run_bench("--user", user, *skips, "--output-dir", str(out))
     fix = f"useradd --create-home {user}"
     assert_clean_error(proc.returncode, proc.stdout, proc.stderr, 2, f"user {user}", fix)
+    assert not out.exists()
+
+
+def test_a_full_bench_without_a_docker_engine_stops_saying_how_to_start_one(tmp_path):
+    """Its image figures would else be "not measured" after most of an hour."""
+    out = tmp_path / "out"
+    nowhere = f"unix://{tmp_path}/no-docker.sock"
+    proc = run_bench("--skip", "original", "--output-dir", str(out), DOCKER_HOST=nowhere)
+    fix = "start the Docker engine (dockerd), or pass --skip images"
+    assert_clean_error(proc.returncode, proc.stdout, proc.stderr, 2, "no Docker engine", fix)
     assert not out.exists()
